@@ -1,0 +1,267 @@
+"""The `roadmap` command: open the window, or work on a .roadmap file headless.
+
+User errors print one line to stderr and exit 1; usage errors exit 2. The CLI is the
+composition root: it reaches the GUI and the image renderer by module name at run time,
+so the domain package itself never depends on Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from planner.errors import RoadmapFileError, ValidationError
+
+EXIT_OK, EXIT_USER, EXIT_USAGE = 0, 1, 2
+
+
+class UserError(Exception):
+    """A problem the user can fix; printed as one line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        print(f"roadmap: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def _date_arg(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from planner.store import Roadmap
+
+    path = Path(args.file)
+    if args.sample:
+        from planner.sample import build_sample
+
+        roadmap = build_sample(path)
+    else:
+        roadmap = Roadmap.create(path, title=args.title or path.stem)
+    with roadmap:
+        counts = roadmap.counts()
+    print(f"created {path} ({counts['cards']} cards in {counts['lanes']} lanes)")
+    return EXIT_OK
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    from planner.store import Roadmap
+
+    with Roadmap.open(args.file, read_only=True) as roadmap:
+        info = roadmap.info()
+        counts = roadmap.counts()
+        span = roadmap.date_range()
+        data: dict[str, Any] = {
+            "file": str(Path(args.file)),
+            "title": info.title,
+            "schema_version": roadmap.schema_version(),
+            "counts": counts,
+            "date_range": [span[0].isoformat(), span[1].isoformat()] if span else None,
+        }
+    if args.json:
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        print(f"{data['title']}  ({data['file']}, file format {data['schema_version']})")
+        print("  " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+        if span:
+            print(f"  dates {span[0].isoformat()} to {span[1].isoformat()}")
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from planner.store import Roadmap
+
+    with Roadmap.open(args.file, read_only=True) as roadmap:
+        roadmap.cards()
+        roadmap.lanes()
+        roadmap.milestones()
+        roadmap.views()
+        ok = roadmap._q("PRAGMA integrity_check")[0][0]
+        fk = roadmap._q("PRAGMA foreign_key_check")
+    if ok != "ok":
+        raise UserError(f"{Path(args.file).name} is damaged (integrity check failed)")
+    if fk:
+        raise UserError(f"{Path(args.file).name} has {len(fk)} broken references between tables")
+    print(f"{Path(args.file).name}: sound")
+    return EXIT_OK
+
+
+def _open_view(roadmap: Any, name: str | None) -> Any:
+    if name is None:
+        return None
+    try:
+        return roadmap.view_named(name)
+    except ValidationError:
+        names = ", ".join(v.name for v in roadmap.views()) or "none"
+        raise UserError(f"there is no view named {name!r} (views: {names})") from None
+
+
+DATA_FORMATS = {".csv", ".json", ".md", ".ics"}
+IMAGE_FORMATS = {".png", ".pdf", ".svg"}
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    suffix = out.suffix.lower()
+    if suffix not in DATA_FORMATS | IMAGE_FORMATS:
+        raise UserError(
+            f"cannot tell the format from {out.name!r}: use .png, .pdf, .svg, .csv, .json, .md or .ics"
+        )
+    if args.date_from and args.date_to and args.date_to < args.date_from:
+        raise UserError("--to is before --from")
+    if not out.parent.exists():
+        raise UserError(f"the folder {out.parent} does not exist")
+    if suffix in IMAGE_FORMATS:
+        # Rendering needs Qt; it is reached by name so planner stays free of it.
+        export = importlib.import_module("ui.export")
+        export.export_headless(args)
+    else:
+        from planner.io import export_path
+        from planner.store import Roadmap
+
+        with Roadmap.open(args.file, read_only=True) as roadmap:
+            export_path(roadmap, out, view=_open_view(roadmap, args.view),
+                        since=args.changes_since, with_cards=args.with_cards)  # fmt: skip
+    print(f"wrote {out}")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from planner.io import import_path
+
+    report = import_path(
+        Path(args.source), Path(args.file), preset=args.preset, mapping=args.map or [],
+        lane_from=args.lane_from, skip_bad_rows=args.skip_bad_rows,
+    )  # fmt: skip
+    print(report)
+    return EXIT_OK
+
+
+def cmd_snapshot(args: argparse.Namespace) -> int:
+    from planner.store import Roadmap
+
+    with Roadmap.open(args.file) as roadmap:
+        plan = roadmap.take_snapshot(args.name)
+    print(f"snapshot “{plan.name}” taken")
+    return EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from planner.diff import diff_since_cli
+
+    print(diff_since_cli(Path(args.file), args.since, args.format), end="")
+    return EXIT_OK
+
+
+def cmd_gui(argv: Sequence[str]) -> int:
+    app = importlib.import_module("ui.app")
+    result: int = app.main(list(argv))
+    return result
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="roadmap",
+        description="Plan a product roadmap. With no command (or just a FILE) the window opens.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("new", help="create a roadmap file")
+    p.add_argument("file")
+    p.add_argument("--sample", action="store_true", help="fill it with the sample roadmap")
+    p.add_argument("--title", help="the roadmap's title (default: the file name)")
+    p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("info", help="title, schema version, counts and date range")
+    p.add_argument("file")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_info)
+
+    p = sub.add_parser("check", help="check that a file is a sound roadmap (exit 0 when it is)")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("export", help="export to PNG, PDF, SVG, CSV, JSON, Markdown or iCalendar")
+    p.add_argument("file")
+    p.add_argument("out", help="output file; the format comes from its extension")
+    p.add_argument("--view", help="the saved view to export (default: everything)")
+    p.add_argument("--scale", type=float, default=None, help="PNG scale: 1, 2 or 3")
+    p.add_argument("--dpi", type=int, default=None, help="PNG resolution in dots per inch")
+    p.add_argument("--page-size", default="A4", help="PDF paper: A4, A3, Letter, Legal, Tabloid")
+    p.add_argument("--orientation", choices=("landscape", "portrait"), default="landscape")
+    p.add_argument("--fit", choices=("page", "tile"), default="page",
+                   help="PDF: fit on one page, or tile across pages")  # fmt: skip
+    p.add_argument("--margin", type=float, default=10.0, help="PDF margins in millimetres")
+    p.add_argument("--from", dest="date_from", type=_date_arg, help="first day, YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", type=_date_arg, help="last day, YYYY-MM-DD")
+    p.add_argument("--title", help="title on the page (default: the roadmap's title)")
+    p.add_argument("--changes-since", metavar="SNAPSHOT",
+                   help="add a 'What changed since' page or section")  # fmt: skip
+    p.add_argument("--with-cards", action="store_true", help="iCalendar: include dated cards")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("import", help="import a CSV (Jira or generic) or JSON file into FILE")
+    p.add_argument("source")
+    p.add_argument("file", help="the roadmap to import into; created if missing")
+    p.add_argument("--preset", choices=("jira", "generic"), default=None)
+    p.add_argument("--map", action="append", metavar="COLUMN=field",
+                   help="map a CSV column to a card field (repeatable)")  # fmt: skip
+    p.add_argument("--lane-from", metavar="COLUMN", help="the column that names the lane")
+    p.add_argument("--skip-bad-rows", action="store_true",
+                   help="import the good rows and list the bad ones (default: import nothing)")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("snapshot", help="take a named snapshot of the plan")
+    p.add_argument("file")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_snapshot)
+
+    p = sub.add_parser("diff", help="what changed in the plan since a snapshot")
+    p.add_argument("file")
+    p.add_argument("--since", required=True, metavar="SNAPSHOT")
+    p.add_argument("--format", choices=("text", "md", "json"), default="text")
+    p.set_defaults(func=cmd_diff)
+    return parser
+
+
+_COMMANDS = {"new", "info", "check", "export", "import", "snapshot", "diff", "-h", "--help"}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list or (args_list[0] not in _COMMANDS and not args_list[0].startswith("-")) or (
+        args_list[0] in ("--sample",)
+    ):
+        return cmd_gui(args_list)
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    if not getattr(args, "func", None):
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        result: int = args.func(args)
+        return result
+    except (RoadmapFileError, ValidationError, UserError) as exc:
+        print(f"roadmap: {exc}", file=sys.stderr)
+        return EXIT_USER
+    except KeyboardInterrupt:
+        print("roadmap: interrupted", file=sys.stderr)
+        return EXIT_USER
+    except OSError as exc:
+        print(f"roadmap: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USER
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

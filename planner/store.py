@@ -1,0 +1,1425 @@
+"""The Roadmap document: open or create a .roadmap file, read it, change it.
+
+Every mutating method is one SQLite transaction, committed before it returns, and
+returns the new value. Listeners registered with ``subscribe`` hear what changed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from planner import schema, validate
+from planner.errors import LockedError, ReadOnlyError, RoadmapFileError, ValidationError
+from planner.model import (
+    Card,
+    Criterion,
+    Dependency,
+    Lane,
+    Milestone,
+    Objective,
+    Plan,
+    RoadmapInfo,
+    View,
+)
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+_CARD_COLUMNS = (
+    "id", "title", "lane_id", "start_date", "end_date", "kind", "status", "as_a", "i_want",
+    "so_that", "description", "criteria", "estimate", "priority", "reach", "impact",
+    "confidence", "effort", "date_confidence", "owner", "tags", "color", "link",
+    "objective_id", "hypothesis", "measure", "internal", "external_key", "position", "created",
+)  # fmt: skip
+_CARD_SELECT = "SELECT " + ", ".join(_CARD_COLUMNS) + " FROM cards"
+# Card fields a caller may set, besides title, lane and dates.
+CARD_FIELDS = frozenset(
+    {"title", "lane_id", "start", "end"}
+    | set(_CARD_COLUMNS) - {"id", "start_date", "end_date", "created"}
+)
+
+_COPY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "lanes": ("id", "name", "color", "position", "collapsed"),
+    "objectives": ("id", "name", "metric", "baseline", "target", "current", "color", "position"),
+    "cards": _CARD_COLUMNS,
+    "milestones": ("id", "title", "date", "lane_id", "kind", "color"),
+    "dependencies": ("before_id", "after_id"),
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a committed transaction changed: entity kind, operation and ids."""
+
+    entity: str  # card, lane, milestone, dependency, objective, view, roadmap, plan
+    op: str  # added, updated, removed, reset
+    ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class DeletedCard:
+    """Everything needed to put a deleted card back exactly as it was."""
+
+    card: Card
+    dependencies: tuple[Dependency, ...]
+
+
+@dataclass(frozen=True)
+class DeletedLane:
+    """A deleted lane with the cards and milestones that were in it."""
+
+    lane: Lane
+    card_ids: tuple[int, ...]
+    milestone_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class DeletedObjective:
+    objective: Objective
+    card_ids: tuple[int, ...]
+
+
+Listener = Callable[[Sequence[Change]], None]
+
+
+def _today_iso() -> str:
+    return dt.date.today().isoformat()
+
+
+def _now_iso() -> str:
+    return dt.datetime.now().replace(microsecond=0).isoformat()
+
+
+def parse_date(text: object) -> dt.date | None:
+    """A stored YYYY-MM-DD date, or None when absent or unreadable."""
+    if text is None or not isinstance(text, str):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _load_json_list(text: object) -> list[Any]:
+    if not isinstance(text, str) or not text:
+        return []
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        return []
+    return value if isinstance(value, list) else []
+
+
+def card_from_row(row: Sequence[Any]) -> Card:
+    """Build a Card from a row of ``_CARD_SELECT``; tolerant of odd stored values."""
+    (cid, title, lane_id, start, end, kind, status, as_a, i_want, so_that, description,
+     criteria, estimate, priority, reach, impact, confidence, effort, date_confidence, owner,
+     tags, color, link, objective_id, hypothesis, measure, internal, external_key, position,
+     created) = row  # fmt: skip
+    crit = []
+    for item in _load_json_list(criteria):
+        if isinstance(item, dict):
+            crit.append(Criterion(str(item.get("text", "")), bool(item.get("done", False))))
+        elif isinstance(item, list | tuple) and item:
+            crit.append(Criterion(str(item[0]), bool(item[1]) if len(item) > 1 else False))
+        elif isinstance(item, str):
+            crit.append(Criterion(item))
+    tag_list = tuple(str(t) for t in _load_json_list(tags) if isinstance(t, str | int | float))
+    return Card(
+        id=int(cid),
+        title=str(title),
+        lane_id=lane_id if isinstance(lane_id, int) else None,
+        start=parse_date(start),
+        end=parse_date(end),
+        kind=str(kind or "feature"),
+        status=str(status or "planned"),
+        as_a=str(as_a or ""),
+        i_want=str(i_want or ""),
+        so_that=str(so_that or ""),
+        description=str(description or ""),
+        criteria=tuple(crit),
+        estimate=_num(estimate),
+        priority=priority if isinstance(priority, str) else None,
+        reach=_num(reach),
+        impact=_num(impact),
+        confidence=_num(confidence),
+        effort=_num(effort),
+        date_confidence=date_confidence if isinstance(date_confidence, str) else None,
+        owner=str(owner or ""),
+        tags=tag_list,
+        color=color if isinstance(color, str) else None,
+        link=str(link or ""),
+        objective_id=objective_id if isinstance(objective_id, int) else None,
+        hypothesis=str(hypothesis or ""),
+        measure=str(measure or ""),
+        internal=bool(internal),
+        external_key=external_key if isinstance(external_key, str) else None,
+        position=position if isinstance(position, int) else 0,
+        created=str(created or ""),
+    )
+
+
+def _num(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def _card_to_row(card: Card) -> dict[str, Any]:
+    return {
+        "id": card.id,
+        "title": card.title,
+        "lane_id": card.lane_id,
+        "start_date": card.start.isoformat() if card.start else None,
+        "end_date": card.end.isoformat() if card.end else None,
+        "kind": card.kind,
+        "status": card.status,
+        "as_a": card.as_a,
+        "i_want": card.i_want,
+        "so_that": card.so_that,
+        "description": card.description,
+        "criteria": json.dumps([{"text": c.text, "done": c.done} for c in card.criteria],
+                               ensure_ascii=False),
+        "estimate": card.estimate,
+        "priority": card.priority,
+        "reach": card.reach,
+        "impact": card.impact,
+        "confidence": card.confidence,
+        "effort": card.effort,
+        "date_confidence": card.date_confidence,
+        "owner": card.owner,
+        "tags": json.dumps(list(card.tags), ensure_ascii=False),
+        "color": card.color,
+        "link": card.link,
+        "objective_id": card.objective_id,
+        "hypothesis": card.hypothesis,
+        "measure": card.measure,
+        "internal": 1 if card.internal else 0,
+        "external_key": card.external_key,
+        "position": card.position,
+        "created": card.created,
+    }
+
+
+def _read_header(path: Path) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(100)
+    except FileNotFoundError:
+        raise RoadmapFileError(f"{path.name}: no such file") from None
+    except IsADirectoryError:
+        raise RoadmapFileError(f"{path.name} is a folder, not a roadmap file") from None
+    except PermissionError:
+        raise RoadmapFileError(f"{path.name}: permission denied") from None
+    except OSError as exc:
+        raise RoadmapFileError(f"{path.name} cannot be read: {exc.strerror}") from None
+
+
+def check_header(path: Path) -> None:
+    """Refuse files that are not SQLite, not ours, or too new, before SQLite sees them."""
+    head = _read_header(path)
+    if not head:
+        raise RoadmapFileError(f"{path.name} is empty: it is not a roadmap file")
+    if len(head) < 100 or not head.startswith(SQLITE_HEADER):
+        raise RoadmapFileError(f"{path.name} is not a roadmap file (it is not an SQLite database)")
+    app_id = int.from_bytes(head[68:72], "big")
+    if app_id != schema.APPLICATION_ID:
+        raise RoadmapFileError(
+            f"{path.name} is an SQLite database from another program, not a roadmap file"
+        )
+    version = int.from_bytes(head[60:64], "big", signed=True)
+    if version > schema.SCHEMA_VERSION:
+        raise RoadmapFileError(
+            f"{path.name} was made by a newer version of Roadmap Planner "
+            f"(file format {version}, this version reads up to {schema.SCHEMA_VERSION})"
+        )
+    if version < 1:
+        raise RoadmapFileError(f"{path.name} is damaged: it has no schema version")
+
+
+def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
+    uri = Path(path).absolute().as_uri() + ("?mode=ro" if read_only else "?mode=rw")
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA trusted_schema=OFF")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA cell_size_check=ON")
+    return conn
+
+
+def inspect_schema(conn: sqlite3.Connection, name: str) -> None:
+    """Refuse a file that fails quick_check or holds objects we did not create."""
+    row = conn.execute("PRAGMA quick_check").fetchone()
+    if row is None or row[0] != "ok":
+        raise RoadmapFileError(f"{name} is damaged (the database check failed)")
+    known = schema.known_objects()
+    found: dict[str, set[str]] = {}
+    for typ, obj_name, tbl_name in conn.execute(
+        "SELECT type, name, tbl_name FROM sqlite_master"
+    ).fetchall():
+        if typ in ("trigger", "view"):
+            raise RoadmapFileError(
+                f"{name} contains a {typ} ({obj_name!s:.60}) that Roadmap Planner did not "
+                "create; it is refused so that nothing in it can run"
+            )
+        if typ == "index" and str(obj_name).startswith("sqlite_autoindex_"):
+            continue
+        if typ == "table" and str(obj_name).startswith("sqlite_stat"):
+            continue
+        if (typ, obj_name) not in known:
+            raise RoadmapFileError(
+                f"{name} contains a {typ} ({obj_name!s:.60}) that Roadmap Planner did not create"
+            )
+        found.setdefault(typ, set()).add(str(obj_name))
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    expected = schema.expected_columns()
+    if version < schema.SCHEMA_VERSION:
+        return  # an older file: the migration checks what it needs
+    for table, columns in expected.items():
+        if table not in found.get("table", set()):
+            raise RoadmapFileError(f"{name} is damaged: the {table} table is missing")
+        have = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+        missing = columns - have
+        if missing:
+            raise RoadmapFileError(
+                f"{name} is damaged: the {table} table lacks {', '.join(sorted(missing))}"
+            )
+    if conn.execute("SELECT count(*) FROM roadmap").fetchone()[0] != 1:
+        raise RoadmapFileError(f"{name} is damaged: it has no roadmap settings row")
+    if conn.execute("SELECT count(*) FROM plans WHERE id = ?", (schema.PLAN_ID,)).fetchone()[0] != 1:
+        raise RoadmapFileError(f"{name} is damaged: it has no plan")
+
+
+def _file_errors(name: str) -> contextlib.AbstractContextManager[None]:
+    return _map_errors(name)
+
+
+@contextlib.contextmanager
+def _map_errors(name: str) -> Iterator[None]:
+    try:
+        yield
+    except (RoadmapFileError, ValidationError):
+        raise
+    except sqlite3.DatabaseError as exc:
+        raise RoadmapFileError(f"{name} cannot be read: {_sqlite_message(exc)}") from exc
+    except (UnicodeDecodeError, OverflowError, MemoryError) as exc:
+        raise RoadmapFileError(f"{name} is damaged: {type(exc).__name__}") from exc
+
+
+def _sqlite_message(exc: sqlite3.Error) -> str:
+    text = str(exc)
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return "the file is damaged"
+    if "readonly" in text or "read-only" in text:
+        return "the file is read-only"
+    if "disk" in text and "full" in text:
+        return "the disk is full"
+    if "locked" in text or "busy" in text:
+        return "the file is in use by another program"
+    return text
+
+
+class Roadmap:
+    """An open .roadmap file; the single source of truth for a plan."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, read_only: bool,
+                 lock_fd: int | None) -> None:  # fmt: skip
+        self.path = path
+        self._conn = conn
+        self.read_only = read_only
+        self._lock_fd = lock_fd
+        self._listeners: list[Listener] = []
+        self._pending: list[Change] = []
+        self._depth = 0
+        self.plan_id = schema.PLAN_ID
+        self.last_write: dt.datetime | None = None
+
+    # ----- opening and closing
+
+    @classmethod
+    def create(cls, path: str | os.PathLike[str], title: str = "Untitled roadmap") -> Roadmap:
+        """Create a new, empty roadmap file; refuses to overwrite an existing file."""
+        path = Path(path)
+        title = validate.title(title, "Roadmap title")
+        if path.exists():
+            raise RoadmapFileError(f"{path.name} already exists; choose another name")
+        if not path.parent.exists():
+            raise RoadmapFileError(f"the folder {path.parent} does not exist")
+        tmp = path.with_name(path.name + ".creating")
+        try:
+            conn = sqlite3.connect(tmp, isolation_level=None)
+            try:
+                conn.execute("PRAGMA journal_mode=DELETE")
+                conn.execute(f"PRAGMA application_id={schema.APPLICATION_ID}")
+                conn.execute("BEGIN")
+                for stmt in schema.create_statements():
+                    conn.execute(stmt)
+                now = _now_iso()
+                conn.execute(
+                    "INSERT INTO roadmap (id, title, created, modified) VALUES (1, ?, ?, ?)",
+                    (title, now, now),
+                )
+                conn.execute(
+                    "INSERT INTO plans (id, kind, name, created) VALUES (?, 'plan', 'Plan', ?)",
+                    (schema.PLAN_ID, now),
+                )
+                conn.execute(f"PRAGMA user_version={schema.SCHEMA_VERSION}")
+                conn.execute("COMMIT")
+            finally:
+                conn.close()
+            os.replace(tmp, path)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise RoadmapFileError(f"cannot create {path.name}: {exc.strerror}") from None
+        except sqlite3.Error as exc:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise RoadmapFileError(f"cannot create {path.name}: {_sqlite_message(exc)}") from None
+        return cls.open(path)
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], read_only: bool = False) -> Roadmap:
+        """Open a roadmap file, refusing anything that is not a sound file of ours."""
+        path = Path(path)
+        name = path.name
+        check_header(path)
+        lock_fd = None
+        if not read_only:
+            lock_fd = _acquire_lock(path)
+        conn = None
+        try:
+            with _map_errors(name):
+                probe = _connect(path, read_only=True)
+                try:
+                    inspect_schema(probe, name)
+                    version = probe.execute("PRAGMA user_version").fetchone()[0]
+                finally:
+                    probe.close()
+                if version < schema.SCHEMA_VERSION:
+                    if read_only:
+                        raise RoadmapFileError(
+                            f"{name} was made by an older version and must be upgraded; "
+                            "open it for editing once to upgrade it"
+                        )
+                    from planner.migrate import migrate
+
+                    migrate(path, version)
+                conn = _connect(path, read_only=read_only)
+                if not read_only:
+                    mode = conn.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+                    if str(mode).lower() != "delete":
+                        raise RoadmapFileError(f"{name} cannot be switched to a safe journal mode")
+                    conn.execute("PRAGMA synchronous=FULL")
+                roadmap = cls(path, conn, read_only, lock_fd)
+                roadmap.info()  # read once so a damaged settings row is found now
+                return roadmap
+        except BaseException:
+            if conn is not None:
+                conn.close()
+            if lock_fd is not None:
+                os.close(lock_fd)
+            raise
+
+    def close(self) -> None:
+        """Close the file; every change is already saved."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None  # type: ignore[assignment]
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    @property
+    def closed(self) -> bool:
+        return self._conn is None
+
+    def __enter__(self) -> Roadmap:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ----- change notification and transactions
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call ``listener`` with the changes of every committed transaction."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def _notify(self, entity: str, op: str, ids: Iterable[int] = ()) -> None:
+        self._pending.append(Change(entity, op, tuple(ids)))
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One transaction; nested calls become savepoints of the outer one."""
+        if self.read_only:
+            raise ReadOnlyError(f"{self.path.name} is open read-only; changes are not saved")
+        if self._conn is None:
+            raise RoadmapFileError("the roadmap is closed")
+        conn = self._conn
+        depth = self._depth
+        try:
+            if depth == 0:
+                conn.execute("BEGIN IMMEDIATE")
+            else:
+                conn.execute(f"SAVEPOINT sp{depth}")
+        except sqlite3.Error as exc:
+            raise RoadmapFileError(
+                f"{self.path.name} cannot be written: {_sqlite_message(exc)}"
+            ) from exc
+        self._depth += 1
+        mark = len(self._pending)
+        try:
+            yield conn
+            if depth == 0:
+                conn.execute("UPDATE roadmap SET modified = ? WHERE id = 1", (_now_iso(),))
+                conn.execute("COMMIT")
+            else:
+                conn.execute(f"RELEASE sp{depth}")
+        except BaseException as exc:
+            del self._pending[mark:]
+            self._depth = depth
+            with contextlib.suppress(sqlite3.Error):
+                if depth == 0:
+                    conn.execute("ROLLBACK")
+                else:
+                    conn.execute(f"ROLLBACK TO sp{depth}")
+                    conn.execute(f"RELEASE sp{depth}")
+            if isinstance(exc, sqlite3.Error):
+                if isinstance(exc, sqlite3.IntegrityError):
+                    raise ValidationError(f"that change is not allowed: {exc}") from exc
+                raise RoadmapFileError(
+                    f"{self.path.name} cannot be written: {_sqlite_message(exc)}; "
+                    "the change was not saved"
+                ) from exc
+            raise
+        self._depth = depth
+        if depth == 0:
+            self.last_write = dt.datetime.now()
+            changes, self._pending = self._pending, []
+            for listener in list(self._listeners):
+                listener(changes)
+
+    def _q(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[Any]:
+        if self._conn is None:
+            raise RoadmapFileError("the roadmap is closed")
+        with _map_errors(self.path.name):
+            return self._conn.execute(sql, params).fetchall()
+
+    # ----- roadmap settings
+
+    def info(self) -> RoadmapInfo:
+        """The roadmap's title, horizon, week start and sprint settings."""
+        (row,) = self._q(
+            "SELECT title, horizon_start, horizon_end, week_start, sprint_length, sprint_start,"
+            " now_weeks, next_weeks FROM roadmap WHERE id = 1"
+        )
+        return RoadmapInfo(
+            title=str(row[0]),
+            horizon_start=parse_date(row[1]),
+            horizon_end=parse_date(row[2]),
+            week_start=int(row[3]) if isinstance(row[3], int) and 0 <= row[3] <= 6 else 0,
+            sprint_length=int(row[4]) if isinstance(row[4], int) and row[4] > 0 else 14,
+            sprint_start=parse_date(row[5]),
+            now_weeks=int(row[6]) if isinstance(row[6], int) and row[6] >= 0 else 6,
+            next_weeks=int(row[7]) if isinstance(row[7], int) and row[7] >= 0 else 26,
+        )
+
+    @property
+    def title(self) -> str:
+        return self.info().title
+
+    def set_info(self, **fields: Any) -> RoadmapInfo:
+        """Change roadmap settings (title, horizon_start, horizon_end, week_start, ...)."""
+        current = self.info()
+        values = validate.info_fields(fields)
+        merged = replace(current, **values)
+        if merged.horizon_start and merged.horizon_end and merged.horizon_end < merged.horizon_start:
+            raise ValidationError("The planning horizon ends before it starts")
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE roadmap SET title=?, horizon_start=?, horizon_end=?, week_start=?,"
+                " sprint_length=?, sprint_start=?, now_weeks=?, next_weeks=? WHERE id = 1",
+                (merged.title, _iso(merged.horizon_start), _iso(merged.horizon_end),
+                 merged.week_start, merged.sprint_length, _iso(merged.sprint_start),
+                 merged.now_weeks, merged.next_weeks),
+            )  # fmt: skip
+            self._notify("roadmap", "updated")
+        return merged
+
+    # ----- lanes
+
+    def lanes(self) -> list[Lane]:
+        """The lanes of the plan in view, in order."""
+        return [
+            Lane(id=r[0], name=str(r[1]), color=_color(r[2], "#4e79a7"),
+                 position=r[3] if isinstance(r[3], int) else 0, collapsed=bool(r[4]))
+            for r in self._q(
+                "SELECT id, name, color, position, collapsed FROM lanes WHERE plan_id = ?"
+                " ORDER BY position, id", (self.plan_id,))
+        ]  # fmt: skip
+
+    def lane(self, lane_id: int) -> Lane:
+        for lane in self.lanes():
+            if lane.id == lane_id:
+                return lane
+        raise ValidationError(f"There is no lane {lane_id}")
+
+    def add_lane(self, name: str, color: str | None = None, position: int | None = None) -> Lane:
+        """Add a lane at the end (or at ``position``)."""
+        name = validate.title(name, "Lane name")
+        color = validate.color(color) or _PALETTE[len(self.lanes()) % len(_PALETTE)]
+        with self.transaction() as conn:
+            new_id = self._next_id(conn, "lanes")
+            count = conn.execute(
+                "SELECT count(*) FROM lanes WHERE plan_id = ?", (self.plan_id,)
+            ).fetchone()[0]
+            pos = count if position is None else max(0, min(int(position), count))
+            conn.execute(
+                "UPDATE lanes SET position = position + 1 WHERE plan_id = ? AND position >= ?",
+                (self.plan_id, pos),
+            )
+            conn.execute(
+                "INSERT INTO lanes (plan_id, id, name, color, position) VALUES (?, ?, ?, ?, ?)",
+                (self.plan_id, new_id, name, color, pos),
+            )
+            self._notify("lane", "added", [new_id])
+        return self.lane(new_id)
+
+    def update_lane(self, lane_id: int, **fields: Any) -> Lane:
+        """Rename, recolour or collapse a lane."""
+        self.lane(lane_id)
+        values: dict[str, Any] = {}
+        for key, value in fields.items():
+            if key == "name":
+                values["name"] = validate.title(value, "Lane name")
+            elif key == "color":
+                values["color"] = validate.color(value) or "#4e79a7"
+            elif key == "collapsed":
+                values["collapsed"] = 1 if validate.boolean(value, "Collapsed") else 0
+            else:
+                raise ValidationError(f"A lane has no field {key!r}")
+        if values:
+            with self.transaction() as conn:
+                sets = ", ".join(f"{k} = ?" for k in values)
+                conn.execute(
+                    f"UPDATE lanes SET {sets} WHERE plan_id = ? AND id = ?",
+                    (*values.values(), self.plan_id, lane_id),
+                )
+                self._notify("lane", "updated", [lane_id])
+        return self.lane(lane_id)
+
+    def move_lane(self, lane_id: int, index: int) -> list[Lane]:
+        """Put a lane at ``index`` in the order; returns the lanes in their new order."""
+        lanes = self.lanes()
+        ids = [lane.id for lane in lanes]
+        if lane_id not in ids:
+            raise ValidationError(f"There is no lane {lane_id}")
+        ids.remove(lane_id)
+        ids.insert(max(0, min(index, len(ids))), lane_id)
+        self._set_lane_order(ids)
+        return self.lanes()
+
+    def _set_lane_order(self, ids: Sequence[int]) -> None:
+        with self.transaction() as conn:
+            conn.executemany(
+                "UPDATE lanes SET position = ? WHERE plan_id = ? AND id = ?",
+                [(i, self.plan_id, lid) for i, lid in enumerate(ids)],
+            )
+            self._notify("lane", "updated", ids)
+
+    def delete_lane(self, lane_id: int) -> DeletedLane:
+        """Delete a lane; its cards go to the backlog and its milestones become global."""
+        lane = self.lane(lane_id)
+        with self.transaction() as conn:
+            card_ids = tuple(r[0] for r in conn.execute(
+                "SELECT id FROM cards WHERE plan_id = ? AND lane_id = ?", (self.plan_id, lane_id)))
+            ms_ids = tuple(r[0] for r in conn.execute(
+                "SELECT id FROM milestones WHERE plan_id = ? AND lane_id = ?",
+                (self.plan_id, lane_id)))  # fmt: skip
+            conn.execute("UPDATE cards SET lane_id = NULL WHERE plan_id = ? AND lane_id = ?",
+                         (self.plan_id, lane_id))  # fmt: skip
+            conn.execute(
+                "UPDATE milestones SET lane_id = NULL WHERE plan_id = ? AND lane_id = ?",
+                (self.plan_id, lane_id),
+            )
+            conn.execute("DELETE FROM lanes WHERE plan_id = ? AND id = ?", (self.plan_id, lane_id))
+            conn.execute(
+                "UPDATE lanes SET position = position - 1 WHERE plan_id = ? AND position > ?",
+                (self.plan_id, lane.position),
+            )
+            self._notify("lane", "removed", [lane_id])
+            if card_ids:
+                self._notify("card", "updated", card_ids)
+            if ms_ids:
+                self._notify("milestone", "updated", ms_ids)
+        return DeletedLane(lane, card_ids, ms_ids)
+
+    def restore_lane(self, deleted: DeletedLane) -> Lane:
+        """Undo ``delete_lane``: the lane, its place, its cards and milestones come back."""
+        lane = deleted.lane
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE lanes SET position = position + 1 WHERE plan_id = ? AND position >= ?",
+                (self.plan_id, lane.position),
+            )
+            conn.execute(
+                "INSERT INTO lanes (plan_id, id, name, color, position, collapsed)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (self.plan_id, lane.id, lane.name, lane.color, lane.position, int(lane.collapsed)),
+            )
+            conn.executemany(
+                "UPDATE cards SET lane_id = ? WHERE plan_id = ? AND id = ?",
+                [(lane.id, self.plan_id, cid) for cid in deleted.card_ids],
+            )
+            conn.executemany(
+                "UPDATE milestones SET lane_id = ? WHERE plan_id = ? AND id = ?",
+                [(lane.id, self.plan_id, mid) for mid in deleted.milestone_ids],
+            )
+            self._notify("lane", "added", [lane.id])
+            if deleted.card_ids:
+                self._notify("card", "updated", deleted.card_ids)
+            if deleted.milestone_ids:
+                self._notify("milestone", "updated", deleted.milestone_ids)
+        return self.lane(lane.id)
+
+    def lane_card_count(self, lane_id: int) -> int:
+        return int(self._q("SELECT count(*) FROM cards WHERE plan_id = ? AND lane_id = ?",
+                           (self.plan_id, lane_id))[0][0])  # fmt: skip
+
+    # ----- cards
+
+    def cards(self) -> list[Card]:
+        """Every card of the plan in view, scheduled and backlog alike."""
+        with _map_errors(self.path.name):
+            return [card_from_row(r) for r in self._q(
+                _CARD_SELECT + " WHERE plan_id = ? ORDER BY position, id", (self.plan_id,))]
+
+    def card(self, card_id: int) -> Card:
+        """One card; ValidationError if there is no such card."""
+        rows = self._q(_CARD_SELECT + " WHERE plan_id = ? AND id = ?", (self.plan_id, card_id))
+        if not rows:
+            raise ValidationError(f"There is no card {card_id}")
+        with _map_errors(self.path.name):
+            return card_from_row(rows[0])
+
+    def cards_by_id(self, ids: Iterable[int]) -> dict[int, Card]:
+        """The cards with these ids (missing ones are left out)."""
+        wanted = list(ids)
+        result: dict[int, Card] = {}
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self._q(_CARD_SELECT + f" WHERE plan_id = ? AND id IN ({marks})",
+                               (self.plan_id, *chunk)):  # fmt: skip
+                card = card_from_row(row)
+                result[card.id] = card
+        return result
+
+    def add_card(
+        self,
+        title: str,
+        lane_id: int | None = None,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        **fields: Any,
+    ) -> Card:
+        """Add a card; without dates it goes to the backlog."""
+        return self.add_cards([dict(fields, title=title, lane_id=lane_id, start=start, end=end)])[0]
+
+    def add_cards(self, specs: Sequence[Mapping[str, Any]]) -> list[Card]:
+        """Add several cards in one transaction (an import, a paste)."""
+        with self.transaction() as conn:
+            lanes = self._ids(conn, "lanes")
+            objectives = self._ids(conn, "objectives")
+            next_id = self._next_id(conn, "cards")
+            next_pos = conn.execute(
+                "SELECT coalesce(max(position), -1) + 1 FROM cards WHERE plan_id = ?",
+                (self.plan_id,),
+            ).fetchone()[0]
+            rows = []
+            for i, spec in enumerate(specs):
+                values = validate.card_fields(dict(spec), lanes, objectives, creating=True)
+                card = Card(id=next_id + i, position=next_pos + i, created=_today_iso(),
+                            **values)  # fmt: skip
+                if "position" in spec:
+                    card = replace(card, position=values.get("position", card.position))
+                rows.append(_card_to_row(card))
+            self._insert_card_rows(conn, rows)
+            ids = [r["id"] for r in rows]
+            self._notify("card", "added", ids)
+        found = self.cards_by_id(ids)
+        return [found[i] for i in ids]
+
+    def _insert_card_rows(self, conn: sqlite3.Connection, rows: Sequence[dict[str, Any]]) -> None:
+        cols = ", ".join(_CARD_COLUMNS)
+        marks = ", ".join(f":{c}" for c in _CARD_COLUMNS)
+        conn.executemany(
+            f"INSERT INTO cards (plan_id, {cols}) VALUES ({self.plan_id}, {marks})", rows
+        )
+
+    def update_card(self, card_id: int, **fields: Any) -> Card:
+        """Change any fields of a card (title, dates, lane, story, RICE, tags, ...)."""
+        return self.update_cards({card_id: fields})[card_id]
+
+    def update_cards(self, changes: Mapping[int, Mapping[str, Any]]) -> dict[int, Card]:
+        """Change fields of several cards in one transaction."""
+        if not changes:
+            return {}
+        with self.transaction() as conn:
+            lanes = self._ids(conn, "lanes")
+            objectives = self._ids(conn, "objectives")
+            current = self.cards_by_id(changes)
+            for card_id, fields in changes.items():
+                card = current.get(card_id)
+                if card is None:
+                    raise ValidationError(f"There is no card {card_id}")
+                values = validate.card_fields(dict(fields), lanes, objectives, creating=False)
+                new = replace(card, **values)
+                if new.start is not None and new.end is not None and new.end < new.start:
+                    raise ValidationError(
+                        f"“{_short(new.title)}” would end ({new.end}) before it starts ({new.start})"
+                    )
+                if (new.start is None) != (new.end is None):
+                    raise ValidationError(
+                        "A card needs both a start and an end date, or neither (backlog)"
+                    )
+                row = _card_to_row(new)
+                sets = ", ".join(f"{c} = :{c}" for c in _CARD_COLUMNS if c != "id")
+                conn.execute(
+                    f"UPDATE cards SET {sets} WHERE plan_id = {self.plan_id} AND id = :id", row
+                )
+            self._notify("card", "updated", list(changes))
+        return self.cards_by_id(changes)
+
+    def move_card(
+        self, card_id: int, start: dt.date | None, end: dt.date | None, lane_id: int | None = None
+    ) -> Card:
+        """Set a card's dates, and its lane when ``lane_id`` is given (None keeps the lane)."""
+        return self.move_cards([(card_id, start, end, lane_id)])[card_id]
+
+    def move_cards(
+        self, moves: Sequence[tuple[int, dt.date | None, dt.date | None, int | None]]
+    ) -> dict[int, Card]:
+        """Move several cards in one transaction; each keeps its lane when lane is None."""
+        changes: dict[int, dict[str, Any]] = {}
+        for card_id, start, end, lane_id in moves:
+            fields: dict[str, Any] = {"start": start, "end": end}
+            if lane_id is not None:
+                fields["lane_id"] = lane_id
+            changes[card_id] = fields
+        return self.update_cards(changes)
+
+    def delete_card(self, card_id: int) -> DeletedCard:
+        """Delete a card and its dependencies; returns what ``restore_cards`` needs."""
+        return self.delete_cards([card_id])[0]
+
+    def delete_cards(self, card_ids: Sequence[int]) -> list[DeletedCard]:
+        """Delete several cards in one transaction."""
+        found = self.cards_by_id(card_ids)
+        missing = [cid for cid in card_ids if cid not in found]
+        if missing:
+            raise ValidationError(f"There is no card {missing[0]}")
+        deps_by_card: dict[int, list[Dependency]] = {cid: [] for cid in card_ids}
+        for dep in self.dependencies():
+            for cid in (dep.before_id, dep.after_id):
+                if cid in deps_by_card:
+                    deps_by_card[cid].append(dep)
+                    break
+        with self.transaction() as conn:
+            conn.executemany(
+                "DELETE FROM cards WHERE plan_id = ? AND id = ?",
+                [(self.plan_id, cid) for cid in card_ids],
+            )
+            self._notify("card", "removed", card_ids)
+            if any(deps_by_card.values()):
+                self._notify("dependency", "removed")
+        return [DeletedCard(found[cid], tuple(deps_by_card[cid])) for cid in card_ids]
+
+    def restore_cards(self, deleted: Sequence[DeletedCard]) -> list[Card]:
+        """Undo ``delete_cards``: the same ids, fields and dependencies."""
+        with self.transaction() as conn:
+            lanes = self._ids(conn, "lanes")
+            objectives = self._ids(conn, "objectives")
+            rows = []
+            for item in deleted:
+                card = item.card
+                if card.lane_id is not None and card.lane_id not in lanes:
+                    card = replace(card, lane_id=None)
+                if card.objective_id is not None and card.objective_id not in objectives:
+                    card = replace(card, objective_id=None)
+                rows.append(_card_to_row(card))
+            self._insert_card_rows(conn, rows)
+            deps = {(d.before_id, d.after_id) for item in deleted for d in item.dependencies}
+            conn.executemany(
+                "INSERT OR IGNORE INTO dependencies (plan_id, before_id, after_id)"
+                " SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM cards WHERE plan_id = ? AND id = ?)"
+                " AND EXISTS (SELECT 1 FROM cards WHERE plan_id = ? AND id = ?)",
+                [(self.plan_id, b, a, self.plan_id, b, self.plan_id, a) for b, a in deps],
+            )
+            ids = [item.card.id for item in deleted]
+            self._notify("card", "added", ids)
+            if deps:
+                self._notify("dependency", "added")
+        found = self.cards_by_id(ids)
+        return [found[i] for i in ids if i in found]
+
+    def tags(self) -> list[str]:
+        """Every tag in use in the plan in view, sorted case-insensitively."""
+        seen: set[str] = set()
+        for (text,) in self._q("SELECT tags FROM cards WHERE plan_id = ?", (self.plan_id,)):
+            for tag in _load_json_list(text):
+                if isinstance(tag, str):
+                    seen.add(tag)
+        return sorted(seen, key=str.casefold)
+
+    def card_count(self) -> int:
+        return int(self._q("SELECT count(*) FROM cards WHERE plan_id = ?", (self.plan_id,))[0][0])
+
+    # ----- milestones
+
+    def milestones(self) -> list[Milestone]:
+        """Milestones of the plan in view, by date."""
+        result = []
+        for r in self._q("SELECT id, title, date, lane_id, kind, color FROM milestones"
+                         " WHERE plan_id = ? ORDER BY date, id", (self.plan_id,)):  # fmt: skip
+            day = parse_date(r[2])
+            if day is None:
+                continue
+            result.append(Milestone(id=r[0], title=str(r[1]), date=day,
+                                    lane_id=r[3] if isinstance(r[3], int) else None,
+                                    kind=str(r[4] or "release"),
+                                    color=r[5] if isinstance(r[5], str) else None))  # fmt: skip
+        return result
+
+    def milestone(self, milestone_id: int) -> Milestone:
+        for m in self.milestones():
+            if m.id == milestone_id:
+                return m
+        raise ValidationError(f"There is no milestone {milestone_id}")
+
+    def add_milestone(
+        self, title: str, date: dt.date, lane_id: int | None = None, **fields: Any
+    ) -> Milestone:
+        """Add a dated marker, global or in a lane."""
+        with self.transaction() as conn:
+            values = validate.milestone_fields(
+                dict(fields, title=title, date=date, lane_id=lane_id), self._ids(conn, "lanes"),
+                creating=True,
+            )
+            new_id = self._next_id(conn, "milestones")
+            conn.execute(
+                "INSERT INTO milestones (plan_id, id, title, date, lane_id, kind, color)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (self.plan_id, new_id, values["title"], values["date"].isoformat(),
+                 values.get("lane_id"), values.get("kind", "release"), values.get("color")),
+            )  # fmt: skip
+            self._notify("milestone", "added", [new_id])
+        return self.milestone(new_id)
+
+    def update_milestone(self, milestone_id: int, **fields: Any) -> Milestone:
+        """Change a milestone's title, date, lane, kind or colour."""
+        current = self.milestone(milestone_id)
+        with self.transaction() as conn:
+            values = validate.milestone_fields(dict(fields), self._ids(conn, "lanes"),
+                                               creating=False)  # fmt: skip
+            new = replace(current, **values)
+            conn.execute(
+                "UPDATE milestones SET title=?, date=?, lane_id=?, kind=?, color=?"
+                " WHERE plan_id = ? AND id = ?",
+                (new.title, new.date.isoformat(), new.lane_id, new.kind, new.color,
+                 self.plan_id, milestone_id),
+            )  # fmt: skip
+            self._notify("milestone", "updated", [milestone_id])
+        return self.milestone(milestone_id)
+
+    def delete_milestone(self, milestone_id: int) -> Milestone:
+        current = self.milestone(milestone_id)
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM milestones WHERE plan_id = ? AND id = ?",
+                         (self.plan_id, milestone_id))  # fmt: skip
+            self._notify("milestone", "removed", [milestone_id])
+        return current
+
+    def restore_milestone(self, m: Milestone) -> Milestone:
+        with self.transaction() as conn:
+            lane_id = m.lane_id if m.lane_id in self._ids(conn, "lanes") else None
+            conn.execute(
+                "INSERT INTO milestones (plan_id, id, title, date, lane_id, kind, color)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (self.plan_id, m.id, m.title, m.date.isoformat(), lane_id, m.kind, m.color),
+            )
+            self._notify("milestone", "added", [m.id])
+        return self.milestone(m.id)
+
+    # ----- dependencies
+
+    def dependencies(self) -> list[Dependency]:
+        return [Dependency(r[0], r[1]) for r in self._q(
+            "SELECT before_id, after_id FROM dependencies WHERE plan_id = ?"
+            " ORDER BY before_id, after_id", (self.plan_id,))]  # fmt: skip
+
+    def add_dependency(self, before_id: int, after_id: int) -> Dependency:
+        """Card ``before_id`` must finish before ``after_id`` starts; refuses cycles."""
+        for value in (before_id, after_id):
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ValidationError("A dependency links two cards by their ids")
+        if before_id == after_id:
+            raise ValidationError("A card cannot depend on itself")
+        found = self.cards_by_id([before_id, after_id])
+        for cid in (before_id, after_id):
+            if cid not in found:
+                raise ValidationError(f"There is no card {cid}")
+        deps = self.dependencies()
+        if Dependency(before_id, after_id) in deps:
+            return Dependency(before_id, after_id)
+        if _reachable(deps, after_id, before_id):
+            raise ValidationError(
+                f"“{_short(found[before_id].title)}” already depends on "
+                f"“{_short(found[after_id].title)}”; this link would make a loop"
+            )
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO dependencies (plan_id, before_id, after_id) VALUES (?, ?, ?)",
+                (self.plan_id, before_id, after_id),
+            )
+            self._notify("dependency", "added", [before_id, after_id])
+        return Dependency(before_id, after_id)
+
+    def remove_dependency(self, before_id: int, after_id: int) -> Dependency:
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "DELETE FROM dependencies WHERE plan_id = ? AND before_id = ? AND after_id = ?",
+                (self.plan_id, before_id, after_id),
+            )
+            if cur.rowcount == 0:
+                raise ValidationError("There is no such dependency")
+            self._notify("dependency", "removed", [before_id, after_id])
+        return Dependency(before_id, after_id)
+
+    # ----- objectives
+
+    def objectives(self) -> list[Objective]:
+        return [
+            Objective(id=r[0], name=str(r[1]), metric=r[2] if isinstance(r[2], str) else None,
+                      baseline=_num(r[3]), target=_num(r[4]), current=_num(r[5]),
+                      color=r[6] if isinstance(r[6], str) else None,
+                      position=r[7] if isinstance(r[7], int) else 0)
+            for r in self._q(
+                "SELECT id, name, metric, baseline, target, current, color, position"
+                " FROM objectives WHERE plan_id = ? ORDER BY position, id", (self.plan_id,))
+        ]  # fmt: skip
+
+    def objective(self, objective_id: int) -> Objective:
+        for o in self.objectives():
+            if o.id == objective_id:
+                return o
+        raise ValidationError(f"There is no objective {objective_id}")
+
+    def add_objective(
+        self,
+        name: str,
+        metric: str | None = None,
+        baseline: float | None = None,
+        target: float | None = None,
+        current: float | None = None,
+        color: str | None = None,
+    ) -> Objective:
+        """Add an objective (a goal with a metric)."""
+        values = validate.objective_fields(dict(name=name, metric=metric, baseline=baseline,
+                                                target=target, current=current, color=color))
+        with self.transaction() as conn:
+            new_id = self._next_id(conn, "objectives")
+            pos = conn.execute("SELECT count(*) FROM objectives WHERE plan_id = ?",
+                               (self.plan_id,)).fetchone()[0]  # fmt: skip
+            conn.execute(
+                "INSERT INTO objectives (plan_id, id, name, metric, baseline, target, current,"
+                " color, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (self.plan_id, new_id, values["name"], values.get("metric"),
+                 values.get("baseline"), values.get("target"), values.get("current"),
+                 values.get("color"), pos),
+            )  # fmt: skip
+            self._notify("objective", "added", [new_id])
+        return self.objective(new_id)
+
+    def update_objective(self, objective_id: int, **fields: Any) -> Objective:
+        current = self.objective(objective_id)
+        values = validate.objective_fields(fields, creating=False)
+        new = replace(current, **values)
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE objectives SET name=?, metric=?, baseline=?, target=?, current=?, color=?"
+                " WHERE plan_id = ? AND id = ?",
+                (new.name, new.metric, new.baseline, new.target, new.current, new.color,
+                 self.plan_id, objective_id),
+            )  # fmt: skip
+            self._notify("objective", "updated", [objective_id])
+        return new
+
+    def delete_objective(self, objective_id: int) -> DeletedObjective:
+        current = self.objective(objective_id)
+        with self.transaction() as conn:
+            card_ids = tuple(r[0] for r in conn.execute(
+                "SELECT id FROM cards WHERE plan_id = ? AND objective_id = ?",
+                (self.plan_id, objective_id)))  # fmt: skip
+            conn.execute("UPDATE cards SET objective_id = NULL WHERE plan_id = ? AND "
+                         "objective_id = ?", (self.plan_id, objective_id))  # fmt: skip
+            conn.execute("DELETE FROM objectives WHERE plan_id = ? AND id = ?",
+                         (self.plan_id, objective_id))  # fmt: skip
+            self._notify("objective", "removed", [objective_id])
+            if card_ids:
+                self._notify("card", "updated", card_ids)
+        return DeletedObjective(current, card_ids)
+
+    def restore_objective(self, deleted: DeletedObjective) -> Objective:
+        o = deleted.objective
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO objectives (plan_id, id, name, metric, baseline, target, current,"
+                " color, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (self.plan_id, o.id, o.name, o.metric, o.baseline, o.target, o.current, o.color,
+                 o.position),
+            )  # fmt: skip
+            conn.executemany("UPDATE cards SET objective_id = ? WHERE plan_id = ? AND id = ?",
+                             [(o.id, self.plan_id, c) for c in deleted.card_ids])  # fmt: skip
+            self._notify("objective", "added", [o.id])
+            if deleted.card_ids:
+                self._notify("card", "updated", deleted.card_ids)
+        return self.objective(o.id)
+
+    # ----- saved views
+
+    def views(self) -> list[View]:
+        """Saved views (lenses), in order."""
+        result = []
+        for r in self._q("SELECT id, name, position, settings FROM views ORDER BY position, id"):
+            try:
+                settings = json.loads(r[3]) if isinstance(r[3], str) else {}
+            except (ValueError, RecursionError):
+                settings = {}
+            if not isinstance(settings, dict):
+                settings = {}
+            result.append(View(id=r[0], name=str(r[1]),
+                               position=r[2] if isinstance(r[2], int) else 0,
+                               settings=settings))  # fmt: skip
+        return result
+
+    def view(self, view_id: int) -> View:
+        for v in self.views():
+            if v.id == view_id:
+                return v
+        raise ValidationError(f"There is no view {view_id}")
+
+    def view_named(self, name: str) -> View:
+        for v in self.views():
+            if v.name == name:
+                return v
+        for v in self.views():
+            if v.name.casefold() == name.casefold():
+                return v
+        raise ValidationError(f"There is no view named “{_short(name)}”")
+
+    def add_view(self, name: str, **settings: Any) -> View:
+        """Save a view with its settings (see docs/api.md for the keys)."""
+        name = validate.title(name, "View name")
+        clean = validate.view_settings(settings)
+        with self.transaction() as conn:
+            pos = conn.execute("SELECT count(*) FROM views").fetchone()[0]
+            cur = conn.execute("INSERT INTO views (name, position, settings) VALUES (?, ?, ?)",
+                               (name, pos, json.dumps(clean, sort_keys=True)))  # fmt: skip
+            new_id = int(cur.lastrowid or 0)
+            self._notify("view", "added", [new_id])
+        return self.view(new_id)
+
+    def update_view(self, view_id: int, name: str | None = None, **settings: Any) -> View:
+        """Rename a view and/or change some of its settings (others are kept)."""
+        current = self.view(view_id)
+        new_name = current.name if name is None else validate.title(name, "View name")
+        merged = dict(current.settings)
+        merged.update(validate.view_settings(settings))
+        with self.transaction() as conn:
+            conn.execute("UPDATE views SET name = ?, settings = ? WHERE id = ?",
+                         (new_name, json.dumps(merged, sort_keys=True), view_id))  # fmt: skip
+            self._notify("view", "updated", [view_id])
+        return self.view(view_id)
+
+    def replace_view_settings(self, view_id: int, settings: Mapping[str, Any]) -> View:
+        """Set a view's settings to exactly ``settings`` (used by undo)."""
+        self.view(view_id)
+        clean = validate.view_settings(dict(settings))
+        with self.transaction() as conn:
+            conn.execute("UPDATE views SET settings = ? WHERE id = ?",
+                         (json.dumps(clean, sort_keys=True), view_id))  # fmt: skip
+            self._notify("view", "updated", [view_id])
+        return self.view(view_id)
+
+    def delete_view(self, view_id: int) -> View:
+        current = self.view(view_id)
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM views WHERE id = ?", (view_id,))
+            conn.execute("UPDATE views SET position = position - 1 WHERE position > ?",
+                         (current.position,))  # fmt: skip
+            self._notify("view", "removed", [view_id])
+        return current
+
+    def restore_view(self, v: View) -> View:
+        with self.transaction() as conn:
+            conn.execute("UPDATE views SET position = position + 1 WHERE position >= ?",
+                         (v.position,))  # fmt: skip
+            conn.execute("INSERT INTO views (id, name, position, settings) VALUES (?, ?, ?, ?)",
+                         (v.id, v.name, v.position, json.dumps(v.settings, sort_keys=True)))
+            self._notify("view", "added", [v.id])
+        return self.view(v.id)
+
+    def move_view(self, view_id: int, index: int) -> list[View]:
+        ids = [v.id for v in self.views()]
+        if view_id not in ids:
+            raise ValidationError(f"There is no view {view_id}")
+        ids.remove(view_id)
+        ids.insert(max(0, min(index, len(ids))), view_id)
+        with self.transaction() as conn:
+            conn.executemany("UPDATE views SET position = ? WHERE id = ?",
+                             [(i, vid) for i, vid in enumerate(ids)])  # fmt: skip
+            self._notify("view", "updated", ids)
+        return self.views()
+
+    # ----- plans: the plan, scenarios and snapshots
+
+    def plans(self) -> list[Plan]:
+        return [Plan(id=r[0], kind=str(r[1]), name=str(r[2]), created=str(r[3]),
+                     source_id=r[4] if isinstance(r[4], int) else None)
+                for r in self._q("SELECT id, kind, name, created, source_id FROM plans"
+                                 " ORDER BY id")]  # fmt: skip
+
+    def plan(self, plan_id: int | None = None) -> Plan:
+        wanted = self.plan_id if plan_id is None else plan_id
+        for p in self.plans():
+            if p.id == wanted:
+                return p
+        raise ValidationError(f"There is no plan, scenario or snapshot {wanted}")
+
+    def use_plan(self, plan_id: int) -> Plan:
+        """Show and edit the plan or a scenario; a snapshot is shown read-only by the caller."""
+        p = self.plan(plan_id)
+        self.plan_id = p.id
+        for listener in list(self._listeners):
+            listener([Change("plan", "reset", (p.id,))])
+        return p
+
+    def copy_plan(self, kind: str, name: str, source_id: int | None = None) -> Plan:
+        """Copy a plan (the plan by default) into a new snapshot or scenario."""
+        if kind not in ("snapshot", "scenario"):
+            raise ValidationError("A copy is a snapshot or a scenario")
+        name = validate.title(name, "Name")
+        source = self.plan(schema.PLAN_ID if source_id is None else source_id)
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO plans (kind, name, created, source_id) VALUES (?, ?, ?, ?)",
+                (kind, name, _now_iso(), source.id),
+            )
+            new_id = int(cur.lastrowid or 0)
+            self._copy_rows(conn, source.id, new_id)
+            self._notify("plan", "added", [new_id])
+        return self.plan(new_id)
+
+    def take_snapshot(self, name: str) -> Plan:
+        """Freeze a named copy of the plan."""
+        return self.copy_plan("snapshot", name, schema.PLAN_ID)
+
+    def create_scenario(self, name: str, source_id: int | None = None) -> Plan:
+        """A what-if copy of the plan (or of a snapshot) to edit freely."""
+        return self.copy_plan("scenario", name, source_id)
+
+    def _copy_rows(self, conn: sqlite3.Connection, src: int, dst: int) -> None:
+        for table, cols in _COPY_COLUMNS.items():
+            names = ", ".join(cols)
+            conn.execute(
+                f"INSERT INTO {table} (plan_id, {names}) SELECT ?, {names} FROM {table}"
+                " WHERE plan_id = ?",
+                (dst, src),
+            )
+
+    def rename_plan(self, plan_id: int, name: str) -> Plan:
+        if plan_id == schema.PLAN_ID:
+            raise ValidationError("The plan itself cannot be renamed")
+        name = validate.title(name, "Name")
+        self.plan(plan_id)
+        with self.transaction() as conn:
+            conn.execute("UPDATE plans SET name = ? WHERE id = ?", (name, plan_id))
+            self._notify("plan", "updated", [plan_id])
+        return self.plan(plan_id)
+
+    def delete_plan(self, plan_id: int) -> None:
+        """Delete a snapshot or discard a scenario."""
+        if plan_id == schema.PLAN_ID:
+            raise ValidationError("The plan itself cannot be deleted")
+        self.plan(plan_id)
+        if self.plan_id == plan_id:
+            self.plan_id = schema.PLAN_ID
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM plans WHERE id = ?", (plan_id,))
+            self._notify("plan", "removed", [plan_id])
+
+    def promote_scenario(self, scenario_id: int, snapshot_name: str | None = None) -> Plan:
+        """Make a scenario the plan; the old plan is kept as a snapshot. Returns that snapshot."""
+        scenario = self.plan(scenario_id)
+        if scenario.kind != "scenario":
+            raise ValidationError("Only a scenario can be promoted to be the plan")
+        name = snapshot_name or f"Plan before “{_short(scenario.name)}”"
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO plans (kind, name, created, source_id) VALUES ('snapshot', ?, ?, ?)",
+                (name, _now_iso(), schema.PLAN_ID),
+            )
+            snap_id = int(cur.lastrowid or 0)
+            self._copy_rows(conn, schema.PLAN_ID, snap_id)
+            for table in ("dependencies", "milestones", "cards", "objectives", "lanes"):
+                conn.execute(f"DELETE FROM {table} WHERE plan_id = ?", (schema.PLAN_ID,))
+            self._copy_rows(conn, scenario_id, schema.PLAN_ID)
+            conn.execute("DELETE FROM plans WHERE id = ?", (scenario_id,))
+            self._notify("plan", "added", [snap_id])
+            self._notify("plan", "removed", [scenario_id])
+        self.plan_id = schema.PLAN_ID
+        for listener in list(self._listeners):
+            listener([Change("plan", "reset", (schema.PLAN_ID,))])
+        return self.plan(snap_id)
+
+    # ----- copies
+
+    def save_copy(self, target: str | os.PathLike[str]) -> Path:
+        """Write a consistent copy of the whole file through SQLite's backup API."""
+        target = Path(target)
+        if target.resolve() == self.path.resolve():
+            raise RoadmapFileError("a copy cannot replace the file it is a copy of")
+        if self._conn is None:
+            raise RoadmapFileError("the roadmap is closed")
+        try:
+            fd, tmp_name = tempfile.mkstemp(prefix=".copy-", suffix=".roadmap", dir=target.parent)
+        except OSError as exc:
+            raise RoadmapFileError(f"cannot write a copy to {target.parent}: {exc.strerror}") from None
+        os.close(fd)
+        tmp = Path(tmp_name)
+        try:
+            dest = sqlite3.connect(tmp, isolation_level=None)
+            try:
+                self._conn.backup(dest)
+                dest.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                dest.close()
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+        except (OSError, sqlite3.Error) as exc:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            reason = exc.strerror if isinstance(exc, OSError) else _sqlite_message(exc)
+            raise RoadmapFileError(f"cannot write a copy to {target.name}: {reason}") from None
+        return target
+
+    def counts(self) -> dict[str, int]:
+        """How many lanes, cards, milestones, ... the plan in view holds."""
+        p = self.plan_id
+        q = lambda sql: int(self._q(sql, (p,))[0][0])  # noqa: E731
+        return {
+            "lanes": q("SELECT count(*) FROM lanes WHERE plan_id = ?"),
+            "cards": q("SELECT count(*) FROM cards WHERE plan_id = ?"),
+            "scheduled": q("SELECT count(*) FROM cards WHERE plan_id = ? AND start_date IS NOT NULL"
+                           " AND end_date IS NOT NULL"),
+            "backlog": q("SELECT count(*) FROM cards WHERE plan_id = ? AND (start_date IS NULL"
+                         " OR end_date IS NULL)"),
+            "milestones": q("SELECT count(*) FROM milestones WHERE plan_id = ?"),
+            "dependencies": q("SELECT count(*) FROM dependencies WHERE plan_id = ?"),
+            "objectives": q("SELECT count(*) FROM objectives WHERE plan_id = ?"),
+            "views": int(self._q("SELECT count(*) FROM views")[0][0]),
+            "snapshots": int(self._q("SELECT count(*) FROM plans WHERE kind = 'snapshot'")[0][0]),
+            "scenarios": int(self._q("SELECT count(*) FROM plans WHERE kind = 'scenario'")[0][0]),
+        }  # fmt: skip
+
+    def date_range(self) -> tuple[dt.date, dt.date] | None:
+        """Earliest start and latest end over cards and milestones, or None."""
+        row = self._q(
+            "SELECT min(d), max(d) FROM (SELECT start_date AS d FROM cards WHERE plan_id = ?1"
+            " UNION ALL SELECT end_date FROM cards WHERE plan_id = ?1"
+            " UNION ALL SELECT date FROM milestones WHERE plan_id = ?1)",
+            (self.plan_id,),
+        )[0]
+        lo, hi = parse_date(row[0]), parse_date(row[1])
+        if lo is None or hi is None:
+            return None
+        return lo, hi
+
+    def schema_version(self) -> int:
+        return int(self._q("PRAGMA user_version")[0][0])
+
+    # ----- helpers
+
+    def _next_id(self, conn: sqlite3.Connection, table: str) -> int:
+        # Ids are unique across plans so that a card keeps its identity in every copy.
+        return int(conn.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0])
+
+    def _ids(self, conn: sqlite3.Connection, table: str) -> set[int]:
+        return {r[0] for r in conn.execute(f"SELECT id FROM {table} WHERE plan_id = ?",
+                                           (self.plan_id,))}  # fmt: skip
+
+
+_PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#af7aa1", "#edc948",
+            "#9c755f", "#ff9da7", "#bab0ac")  # fmt: skip
+
+
+def _color(value: object, default: str) -> str:
+    return value if isinstance(value, str) and validate.is_color(value) else default
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _reachable(deps: Sequence[Dependency], start: int, goal: int) -> bool:
+    """True when ``goal`` can be reached from ``start`` along before→after links."""
+    succ: dict[int, list[int]] = {}
+    for d in deps:
+        succ.setdefault(d.before_id, []).append(d.after_id)
+    stack, seen = [start], {start}
+    while stack:
+        node = stack.pop()
+        if node == goal:
+            return True
+        for nxt in succ.get(node, ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return False
+
+
+def _acquire_lock(path: Path) -> int:
+    """Take an exclusive advisory lock on the file; the OS drops it if we die."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError as exc:
+        raise RoadmapFileError(f"{path.name} cannot be opened: {exc.strerror}") from None
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not on POSIX
+        return fd
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        raise LockedError(
+            f"{path.name} is already open in another window or program; "
+            "open it read-only or open a copy"
+        ) from None
+    return fd

@@ -1,0 +1,39 @@
+"""Shared fixtures. Qt runs offscreen unless a platform is set explicitly."""
+
+from __future__ import annotations
+
+import os
+
+if not os.environ.get("QT_QPA_PLATFORM"):
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from planner import Roadmap
+
+TODAY = dt.date(2026, 11, 25)
+
+
+@pytest.fixture
+def roadmap_path(tmp_path: Path) -> Path:
+    return tmp_path / "plan.roadmap"
+
+
+@pytest.fixture
+def roadmap(roadmap_path: Path) -> Iterator[Roadmap]:
+    r = Roadmap.create(roadmap_path, title="Test roadmap")
+    yield r
+    r.close()
+
+
+@pytest.fixture
+def sample_path(tmp_path: Path) -> Path:
+    from planner.sample import build_sample
+
+    path = tmp_path / "sample.roadmap"
+    build_sample(path).close()
+    return path

@@ -1,0 +1,131 @@
+"""The main window: timeline in the centre, backlog left, card editor right, menus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QUndoView,
+    QWidget,
+)
+
+from planner.errors import LockedError
+from planner.store import Roadmap
+from ui.document import Document
+
+
+def open_roadmap(path: Path, parent: QWidget | None = None) -> Roadmap:
+    """Open a file for editing; if another window or program has it, offer read-only."""
+    try:
+        return Roadmap.open(path)
+    except LockedError as exc:
+        box = QMessageBox(parent)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("File in use")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(str(exc))
+        box.setInformativeText("Open it read-only to look without changing it.")
+        read_only = box.addButton("Open Read-Only", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        if box.clickedButton() is read_only:
+            return Roadmap.open(path, read_only=True)
+        raise
+
+
+class MainWindow(QMainWindow):
+    """One window per open roadmap file."""
+
+    def __init__(self, path: str | Path, roadmap: Roadmap | None = None) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self.roadmap = roadmap if roadmap is not None else Roadmap.open(self.path)
+        self.document = Document(self.roadmap, self)
+        self.undo_stack = QUndoStack(self)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+        self.resize(1400, 860)
+
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.setCentralWidget(self.tabs)
+        self._build_rooms()
+        self._build_menus()
+        self._saved_label = QLabel(self)
+        self._saved_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.statusBar().addPermanentWidget(self._saved_label)
+        self.document.changed.connect(self._on_document_changed)
+        self._update_title()
+        self._update_saved()
+
+    # ----- building
+
+    def _build_rooms(self) -> None:
+        from ui.timeline.view import TimelineView
+
+        self.timeline = TimelineView(self.document, self.undo_stack, self)
+        self.tabs.addTab(self.timeline, "Timeline")
+
+        self.history_dock = QDockWidget("Undo History", self)
+        self.history_dock.setObjectName("history_dock")
+        self.history_view = QUndoView(self.undo_stack, self.history_dock)
+        self.history_view.setEmptyLabel("Opened")
+        self.history_dock.setWidget(self.history_view)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.history_dock)
+        self.history_dock.hide()
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu(self.tr("&File"))
+        close = QAction(self.tr("&Close"), self)
+        close.setShortcut(QKeySequence.StandardKey.Close)
+        close.triggered.connect(self.close)
+        self.file_menu.addAction(close)
+
+        self.edit_menu = bar.addMenu(self.tr("&Edit"))
+        self.undo_action = self.undo_stack.createUndoAction(self, self.tr("&Undo"))
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self, self.tr("&Redo"))
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        self.edit_menu.addAction(self.undo_action)
+        self.edit_menu.addAction(self.redo_action)
+
+        self.view_menu = bar.addMenu(self.tr("&View"))
+        history = self.history_dock.toggleViewAction()
+        history.setText(self.tr("Undo &History"))
+        self.view_menu.addAction(history)
+
+        self.help_menu = bar.addMenu(self.tr("&Help"))
+
+    # ----- state shown in the chrome
+
+    def _update_title(self) -> None:
+        suffix = " [read-only]" if self.roadmap.read_only else ""
+        self.setWindowTitle(f"{self.roadmap.title} — {self.path.name}{suffix}")
+
+    def _update_saved(self) -> None:
+        if self.roadmap.read_only:
+            self._saved_label.setText(self.tr("Read-only: changes cannot be made"))
+        elif self.roadmap.last_write is None:
+            self._saved_label.setText(self.tr("All changes saved"))
+        else:
+            when = self.roadmap.last_write.strftime("%H:%M:%S")
+            self._saved_label.setText(self.tr("All changes saved at %1").replace("%1", when))
+
+    def _on_document_changed(self, changes: list) -> None:
+        if any(c.entity == "roadmap" for c in changes):
+            self._update_title()
+        self._update_saved()
+
+    # ----- closing
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.document.detach()
+        self.roadmap.close()
+        super().closeEvent(event)
