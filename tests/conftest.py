@@ -37,3 +37,18 @@ def sample_path(tmp_path: Path) -> Path:
     path = tmp_path / "sample.roadmap"
     build_sample(path).close()
     return path
+
+
+@pytest.fixture
+def window(qtbot, sample_path: Path):
+    """The main window on a fresh copy of the sample roadmap."""
+    from ui.main_window import MainWindow
+
+    w = MainWindow(sample_path)
+    qtbot.addWidget(w)
+    w.resize(1400, 860)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    if not w.roadmap.closed:
+        w.close()

@@ -55,8 +55,10 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
-        self._build_rooms()
+        self.toolbar = self.addToolBar(self.tr("Main"))
+        self.toolbar.setObjectName("main_toolbar")
         self._build_menus()
+        self._build_rooms()
         self._saved_label = QLabel(self)
         self._saved_label.setTextFormat(Qt.TextFormat.PlainText)
         self.statusBar().addPermanentWidget(self._saved_label)
@@ -67,18 +69,22 @@ class MainWindow(QMainWindow):
     # ----- building
 
     def _build_rooms(self) -> None:
+        """Each room (timeline, editor, backlog, list, ...) adds its widgets and actions."""
         from ui.timeline.view import TimelineView
 
         self.timeline = TimelineView(self.document, self.undo_stack, self)
-        self.tabs.addTab(self.timeline, "Timeline")
+        self.tabs.addTab(self.timeline, self.tr("Timeline"))
 
-        self.history_dock = QDockWidget("Undo History", self)
+        self.history_dock = QDockWidget(self.tr("Undo History"), self)
         self.history_dock.setObjectName("history_dock")
         self.history_view = QUndoView(self.undo_stack, self.history_dock)
-        self.history_view.setEmptyLabel("Opened")
+        self.history_view.setEmptyLabel(self.tr("Opened"))
         self.history_dock.setWidget(self.history_view)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.history_dock)
         self.history_dock.hide()
+        history = self.history_dock.toggleViewAction()
+        history.setText(self.tr("Undo &History"))
+        self.view_menu.addAction(history)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -97,10 +103,7 @@ class MainWindow(QMainWindow):
         self.edit_menu.addAction(self.redo_action)
 
         self.view_menu = bar.addMenu(self.tr("&View"))
-        history = self.history_dock.toggleViewAction()
-        history.setText(self.tr("Undo &History"))
-        self.view_menu.addAction(history)
-
+        self.roadmap_menu = bar.addMenu(self.tr("&Roadmap"))
         self.help_menu = bar.addMenu(self.tr("&Help"))
 
     # ----- state shown in the chrome
