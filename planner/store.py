@@ -297,10 +297,6 @@ def inspect_schema(conn: sqlite3.Connection, name: str) -> None:
         raise RoadmapFileError(f"{name} is damaged: it has no plan")
 
 
-def _file_errors(name: str) -> contextlib.AbstractContextManager[None]:
-    return _map_errors(name)
-
-
 @contextlib.contextmanager
 def _map_errors(name: str) -> Iterator[None]:
     try:
@@ -1327,7 +1323,10 @@ class Roadmap:
     def counts(self) -> dict[str, int]:
         """How many lanes, cards, milestones, ... the plan in view holds."""
         p = self.plan_id
-        q = lambda sql: int(self._q(sql, (p,))[0][0])  # noqa: E731
+
+        def q(sql: str) -> int:
+            return int(self._q(sql, (p,))[0][0])
+
         return {
             "lanes": q("SELECT count(*) FROM lanes WHERE plan_id = ?"),
             "cards": q("SELECT count(*) FROM cards WHERE plan_id = ?"),

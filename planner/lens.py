@@ -1,0 +1,221 @@
+"""A lens: what a saved view shows (filters, date window, precision) and how it colours cards."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from planner.model import STATUS_LABELS, Card, Lane, Objective, View
+
+EVERYTHING = "Everything"
+
+STATUS_COLORS = {
+    "idea": "#9e9e9e",
+    "planned": "#4e79a7",
+    "in_progress": "#f28e2b",
+    "done": "#59a14f",
+    "dropped": "#b07aa1",
+}
+NO_VALUE_COLOR = "#8c8c8c"
+_TAG_PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1",
+                "#ff9da7", "#9c755f", "#5f8fb0", "#d37295", "#8cd17d")  # fmt: skip
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+DEFAULT_FIELDS = ("title", "status", "estimate")
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def month_end(day: dt.date) -> dt.date:
+    if day.month == 12:
+        return day.replace(day=31)
+    return dt.date(day.year, day.month + 1, 1) - dt.timedelta(days=1)
+
+
+def quarter_of(day: dt.date) -> int:
+    return (day.month - 1) // 3 + 1
+
+
+def quarter_start(day: dt.date) -> dt.date:
+    return dt.date(day.year, 3 * (quarter_of(day) - 1) + 1, 1)
+
+
+def quarter_end(day: dt.date) -> dt.date:
+    return month_end(dt.date(day.year, 3 * quarter_of(day), 1))
+
+
+def _frozen(value: Any) -> frozenset[Any] | None:
+    if value is None:
+        return None
+    return frozenset(value)
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+@dataclass(frozen=True)
+class Lens:
+    """Filters, date window, precision and colouring of one saved view."""
+
+    name: str = EVERYTHING
+    lanes: frozenset[int] | None = None
+    tags: frozenset[str] | None = None
+    statuses: frozenset[str] | None = None
+    objectives: frozenset[int] | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    precision: str = "day"
+    color_by: str = "lane"
+    fields: tuple[str, ...] = DEFAULT_FIELDS
+    hide_internal: bool = False
+
+    @classmethod
+    def from_view(cls, view: View | None) -> Lens:
+        """The lens of a saved view; None gives the lens that shows everything."""
+        if view is None:
+            return cls()
+        s = view.settings
+        fields = s.get("fields")
+        return cls(
+            name=view.name,
+            lanes=_frozen(s.get("lanes")),
+            tags=_frozen(t.casefold() for t in s["tags"]) if s.get("tags") is not None else None,
+            statuses=_frozen(s.get("statuses")),
+            objectives=_frozen(s.get("objectives")),
+            date_from=_date(s.get("date_from")),
+            date_to=_date(s.get("date_to")),
+            precision=s.get("precision") or "day",
+            color_by=s.get("color_by") or "lane",
+            fields=tuple(fields) if isinstance(fields, list) else DEFAULT_FIELDS,
+            hide_internal=bool(s.get("hide_internal", False)),
+        )
+
+    @property
+    def fuzzy(self) -> bool:
+        """True when exact days must not be shown."""
+        return self.precision in ("month", "quarter", "nnl")
+
+    def lane_visible(self, lane_id: int | None) -> bool:
+        if self.lanes is None or lane_id is None:
+            return True
+        return lane_id in self.lanes
+
+    def includes(self, card: Card) -> bool:
+        """Whether the view shows this card (undated cards pass the date window)."""
+        if self.hide_internal and card.internal:
+            return False
+        if self.lanes is not None and card.lane_id is not None and card.lane_id not in self.lanes:
+            return False
+        if self.statuses is not None and card.status not in self.statuses:
+            return False
+        if self.objectives is not None and card.objective_id not in self.objectives:
+            return False
+        if self.tags is not None and not any(t.casefold() in self.tags for t in card.tags):
+            return False
+        if card.start is not None and card.end is not None:
+            lo, hi = min(card.start, card.end), max(card.start, card.end)
+            if self.date_to is not None and lo > self.date_to:
+                return False
+            if self.date_from is not None and hi < self.date_from:
+                return False
+        return True
+
+    def filter(self, cards: Iterable[Card]) -> list[Card]:
+        return [c for c in cards if self.includes(c)]
+
+    def display_dates(self, start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+        """Bar dates at this precision: whole months or quarters, rounded outward."""
+        if self.precision == "month":
+            return month_start(start), month_end(end)
+        if self.precision in ("quarter", "nnl"):
+            return quarter_start(start), quarter_end(end)
+        return start, end
+
+    def format_date(self, day: dt.date) -> str:
+        if self.precision == "month":
+            return f"{MONTHS[day.month - 1]} {day.year}"
+        if self.precision in ("quarter", "nnl"):
+            return f"Q{quarter_of(day)} {day.year}"
+        return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+    def format_range(self, start: dt.date | None, end: dt.date | None) -> str:
+        """'3 Mar – 28 Apr 2026', 'Mar – Apr 2026' or 'Q1 – Q2 2026'; empty when undated."""
+        if start is None or end is None:
+            return ""
+        a, b = self.format_date(start), self.format_date(end)
+        if a == b:
+            return a
+        if start.year == end.year and a.endswith(f" {start.year}"):
+            a = a[: -len(f" {start.year}")]
+        return f"{a} – {b}"
+
+
+def tag_color(tag: str) -> str:
+    """A stable colour for a tag, the same in every window and export."""
+    digest = hashlib.sha1(tag.casefold().encode("utf-8")).digest()
+    return _TAG_PALETTE[digest[0] % len(_TAG_PALETTE)]
+
+
+def color_for(
+    card: Card, lens: Lens, lanes: Mapping[int, Lane], objectives: Mapping[int, Objective]
+) -> str:
+    """The bar colour of a card under the lens's colour-by; a card's own colour wins by lane."""
+    if lens.color_by == "status":
+        return STATUS_COLORS.get(card.status, NO_VALUE_COLOR)
+    if lens.color_by == "tag":
+        return tag_color(card.tags[0]) if card.tags else NO_VALUE_COLOR
+    if lens.color_by == "objective":
+        o = objectives.get(card.objective_id) if card.objective_id is not None else None
+        if o is None:
+            return NO_VALUE_COLOR
+        return o.color or tag_color(o.name)
+    if card.color:
+        return card.color
+    lane = lanes.get(card.lane_id) if card.lane_id is not None else None
+    return lane.color if lane else NO_VALUE_COLOR
+
+
+def legend(
+    lens: Lens,
+    cards: Iterable[Card],
+    lanes: Iterable[Lane],
+    objectives: Iterable[Objective],
+) -> list[tuple[str, str]]:
+    """(label, colour) pairs explaining the colours of the cards this lens shows."""
+    shown = [c for c in cards if lens.includes(c)]
+    if lens.color_by == "status":
+        used = {c.status for c in shown}
+        return [(STATUS_LABELS[s], STATUS_COLORS[s]) for s in STATUS_COLORS if s in used]
+    if lens.color_by == "tag":
+        seen: dict[str, str] = {}
+        for c in shown:
+            if c.tags and c.tags[0].casefold() not in {k.casefold() for k in seen}:
+                seen[c.tags[0]] = tag_color(c.tags[0])
+        items = sorted(seen.items(), key=lambda kv: kv[0].casefold())
+        if any(not c.tags for c in shown):
+            items.append(("No tag", NO_VALUE_COLOR))
+        return items
+    if lens.color_by == "objective":
+        used_ids = {c.objective_id for c in shown}
+        items = [(o.name, o.color or tag_color(o.name)) for o in objectives if o.id in used_ids]
+        if None in used_ids:
+            items.append(("No objective", NO_VALUE_COLOR))
+        return items
+    used_lanes = {c.lane_id for c in shown}
+    items = [(lane.name, lane.color) for lane in lanes
+             if lane.id in used_lanes and lens.lane_visible(lane.id)]  # fmt: skip
+    if None in used_lanes:
+        items.append(("No lane", NO_VALUE_COLOR))
+    return items
