@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 
 from PySide6.QtCore import QObject, Signal
 
+from planner.search import CardFilter
 from planner.store import Change, Roadmap
 
 
@@ -15,12 +16,14 @@ class Document(QObject):
     changed = Signal(object)  # list[Change], after each committed transaction
     selection_changed = Signal(object, object)  # (tuple of card ids, initiator or None)
     view_changed = Signal(object)  # the active planner.View, or None for "everything"
+    search_changed = Signal(object)  # the search bar's planner.search.CardFilter
 
     def __init__(self, roadmap: Roadmap, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.roadmap = roadmap
         self._selection: tuple[int, ...] = ()
         self.active_view = None
+        self.search = CardFilter()
         self._unsubscribe = roadmap.subscribe(self._on_roadmap_changed)
 
     def _on_roadmap_changed(self, changes: Sequence[Change]) -> None:
@@ -44,6 +47,11 @@ class Document(QObject):
     def set_active_view(self, view: object) -> None:
         self.active_view = view
         self.view_changed.emit(view)
+
+    def set_search(self, search: CardFilter) -> None:
+        if search != self.search:
+            self.search = search
+            self.search_changed.emit(search)
 
     def detach(self) -> None:
         self._unsubscribe()
