@@ -18,6 +18,22 @@ from planner import Roadmap
 TODAY = dt.date(2026, 11, 25)
 
 
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Each test gets its own empty settings store; the user's real settings are never touched."""
+    from uuid import uuid4
+
+    from PySide6.QtCore import QCoreApplication, QSettings
+
+    folder = tmp_path_factory.mktemp("settings")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
+        QSettings.setPath(QSettings.Format.IniFormat, scope, str(folder))
+    QCoreApplication.setOrganizationName(f"roadmap-test-{uuid4().hex[:8]}")
+    QCoreApplication.setApplicationName("Roadmap Planner")
+    yield folder
+
+
 @pytest.fixture
 def roadmap_path(tmp_path: Path) -> Path:
     return tmp_path / "plan.roadmap"

@@ -5,10 +5,13 @@ QSettings is the store. A missing or unreadable value falls back to the default.
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QDate, QLocale, QObject, QSettings, Signal
 
 
 @dataclass(frozen=True)
@@ -17,6 +20,9 @@ class Setting:
     default: Any
     help: str
     choices: tuple[Any, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    internal: bool = False  # kept by the app itself, not shown in Preferences
 
 
 SETTINGS: dict[str, Setting] = {
@@ -24,7 +30,22 @@ SETTINGS: dict[str, Setting] = {
     for s in (
         Setting("snap_unit", "week", "What dragged dates snap to",
                 ("day", "week", "sprint", "month")),
-        Setting("presentation_scale", 1.5, "Text size in presentation mode, relative to normal"),
+        Setting("presentation_scale", 1.5, "Text size in presentation mode, relative to normal",
+                minimum=1.0, maximum=4.0),
+        Setting("theme", "system", "Colours of the window", ("system", "light", "dark")),
+        Setting("week_start", "system", "First day of the week",
+                ("system", "monday", "sunday", "saturday")),
+        Setting("date_format", "system", "How dates are written",
+                ("system", "long", "iso", "day_month_year", "month_day_year")),
+        Setting("default_duration_initiative", 90, "Days a new initiative lasts",
+                minimum=1, maximum=730),
+        Setting("default_duration_epic", 42, "Days a new epic lasts", minimum=1, maximum=730),
+        Setting("default_duration_feature", 14, "Days a new feature lasts",
+                minimum=1, maximum=730),
+        Setting("default_duration_story", 5, "Days a new story lasts", minimum=1, maximum=730),
+        Setting("recent_files", "[]", "The last files opened, newest first (JSON list)",
+                internal=True),
+        Setting("last_file", "", "The file to reopen at the next start", internal=True),
     )
 }  # fmt: skip
 
@@ -52,6 +73,10 @@ def get(name: str) -> Any:
         return setting.default
     if setting.choices and value not in setting.choices:
         return setting.default
+    if (setting.minimum is not None and value < setting.minimum) or (
+        setting.maximum is not None and value > setting.maximum
+    ):
+        return setting.default
     return value
 
 
@@ -59,3 +84,82 @@ def put(name: str, value: Any) -> None:
     if name not in SETTINGS:
         raise KeyError(name)
     _store().setValue(name, value)
+    notifier().setting_changed.emit(name, value)
+
+
+class _Notifier(QObject):
+    setting_changed = Signal(str, object)  # (name, new value)
+
+
+_notifier: _Notifier | None = None
+
+
+def notifier() -> _Notifier:
+    """Connect to ``notifier().setting_changed`` to follow changes made in Preferences."""
+    global _notifier
+    if _notifier is None:
+        _notifier = _Notifier()
+    return _notifier
+
+
+def default_duration(kind: str) -> int:
+    """Days a new card of this kind lasts."""
+    name = f"default_duration_{kind}"
+    return int(get(name)) if name in SETTINGS else 14
+
+
+def week_start_day() -> int:
+    """The first day of the week, 1 = Monday ... 7 = Sunday (the locale's when "system")."""
+    choice = get("week_start")
+    if choice == "system":
+        return int(QLocale().firstDayOfWeek().value)
+    return {"monday": 1, "sunday": 7, "saturday": 6}[choice]
+
+
+def format_date(day: dt.date | None) -> str:
+    """A calendar date written the way the user chose (the system locale's by default)."""
+    if day is None:
+        return ""
+    choice = get("date_format")
+    if choice == "iso":
+        return day.isoformat()
+    if choice == "day_month_year":
+        return f"{day.day:02d}/{day.month:02d}/{day.year}"
+    if choice == "month_day_year":
+        return f"{day.month:02d}/{day.day:02d}/{day.year}"
+    fmt = QLocale.FormatType.LongFormat if choice == "long" else QLocale.FormatType.ShortFormat
+    return QLocale().toString(QDate(day.year, day.month, day.day), fmt)
+
+
+def _window_key(path: Path) -> str:
+    try:
+        resolved = str(path.resolve())
+    except OSError:
+        resolved = str(path)
+    return "windows/" + hashlib.sha1(resolved.encode("utf-8")).hexdigest()[:16]
+
+
+def window_state(path: Path) -> dict[str, Any]:
+    """What was saved for this file's window (geometry, state, zoom, view); {} when unknown."""
+    try:
+        store = _store()
+        store.beginGroup(_window_key(path))
+        state = {key: store.value(key) for key in store.childKeys()}
+        store.endGroup()
+    except Exception:  # a broken settings store must never stop the app
+        return {}
+    return {k: v for k, v in state.items() if v is not None}
+
+
+def put_window_state(path: Path, state: dict[str, Any]) -> None:
+    """Remember how this file's window was left."""
+    try:
+        store = _store()
+        store.beginGroup(_window_key(path))
+        store.remove("")
+        for key, value in state.items():
+            if value is not None:
+                store.setValue(key, value)
+        store.endGroup()
+    except Exception:  # losing the window layout is not worth a crash
+        pass
