@@ -24,6 +24,8 @@ _TAG_PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948"
                 "#ff9da7", "#9c755f", "#5f8fb0", "#d37295", "#8cd17d")  # fmt: skip
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 DEFAULT_FIELDS = ("title", "status", "estimate")
+PRECISIONS = ("day", "month", "quarter", "nnl")
+COLOR_BY = ("lane", "status", "tag", "objective")
 
 
 def month_start(day: dt.date) -> dt.date:
@@ -48,10 +50,24 @@ def quarter_end(day: dt.date) -> dt.date:
     return month_end(dt.date(day.year, 3 * quarter_of(day), 1))
 
 
-def _frozen(value: Any) -> frozenset[Any] | None:
+def _frozen(value: Any, kind: type = int) -> frozenset[Any] | None:
+    """A set of ``kind`` values from a stored list; a damaged value keeps its good items."""
     if value is None:
         return None
-    return frozenset(value)
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list | tuple):
+        return frozenset()
+    return frozenset(v for v in value if isinstance(v, kind) and not isinstance(v, bool))
+
+
+def _casefolded(tags: frozenset[str] | None) -> frozenset[str] | None:
+    return None if tags is None else frozenset(t.casefold() for t in tags)
+
+
+def _one_of(value: Any, choices: tuple[str, ...]) -> str:
+    """A stored choice, or the first (default) one when the file holds something else."""
+    return value if isinstance(value, str) and value in choices else choices[0]
 
 
 def _date(value: Any) -> dt.date | None:
@@ -91,14 +107,16 @@ class Lens:
         return cls(
             name=view.name,
             lanes=_frozen(s.get("lanes")),
-            tags=_frozen(t.casefold() for t in s["tags"]) if s.get("tags") is not None else None,
-            statuses=_frozen(s.get("statuses")),
+            tags=_casefolded(_frozen(s.get("tags"), str)),
+            statuses=_frozen(s.get("statuses"), str),
             objectives=_frozen(s.get("objectives")),
             date_from=_date(s.get("date_from")),
             date_to=_date(s.get("date_to")),
-            precision=s.get("precision") or "day",
-            color_by=s.get("color_by") or "lane",
-            fields=tuple(fields) if isinstance(fields, list) else DEFAULT_FIELDS,
+            precision=_one_of(s.get("precision"), PRECISIONS),
+            color_by=_one_of(s.get("color_by"), COLOR_BY),
+            fields=tuple(f for f in fields if isinstance(f, str))
+            if isinstance(fields, list)
+            else DEFAULT_FIELDS,
             hide_internal=bool(s.get("hide_internal", False)),
         )
 
