@@ -254,6 +254,19 @@ def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
     return conn
 
 
+def _recover_journal(path: Path, read_only: bool) -> None:
+    """Roll back what a crash left half-written, so the file opens at its last commit."""
+    journal = path.with_name(path.name + "-journal")
+    if not journal.exists() or (read_only and not os.access(path, os.W_OK)):
+        return
+    # A read-only connection cannot roll back a hot journal and reports the file read-only.
+    conn = _connect(path, read_only=False)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    finally:
+        conn.close()
+
+
 def inspect_schema(conn: sqlite3.Connection, name: str) -> None:
     """Refuse a file that fails quick_check or holds objects we did not create."""
     row = conn.execute("PRAGMA quick_check").fetchone()
@@ -393,6 +406,7 @@ class Roadmap:
         conn = None
         try:
             with _map_errors(name):
+                _recover_journal(path, read_only)
                 probe = _connect(path, read_only=True)
                 try:
                     inspect_schema(probe, name)
