@@ -143,6 +143,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     report = import_path(
         Path(args.source), Path(args.file), preset=args.preset, mapping=args.map or [],
         lane_from=args.lane_from, skip_bad_rows=args.skip_bad_rows,
+        date_order=args.date_order, encoding=args.encoding,
     )  # fmt: skip
     print(report)
     return EXIT_OK
@@ -218,6 +219,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--map", action="append", metavar="COLUMN=field",
                    help="map a CSV column to a card field (repeatable)")  # fmt: skip
     p.add_argument("--lane-from", metavar="COLUMN", help="the column that names the lane")
+    p.add_argument("--date-order", choices=("dmy", "mdy"),
+                   help="read dates like 03/04/2026 day first (dmy) or month first (mdy)")
+    p.add_argument("--encoding", help="the CSV's encoding (default: detected)")
     p.add_argument("--skip-bad-rows", action="store_true",
                    help="import the good rows and list the bad ones (default: import nothing)")
     p.set_defaults(func=cmd_import)
