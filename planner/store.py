@@ -348,6 +348,7 @@ class Roadmap:
         self._pending: list[Change] = []
         self._depth = 0
         self.plan_id = schema.PLAN_ID
+        self._snapshot_shown: str | None = None  # name of the snapshot in view: no edits
         self.last_write: dt.datetime | None = None
 
     # ----- opening and closing
@@ -468,10 +469,19 @@ class Roadmap:
         self._pending.append(Change(entity, op, tuple(ids)))
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One transaction; nested calls become savepoints of the outer one."""
+    def transaction(self, plans: bool = False) -> Iterator[sqlite3.Connection]:
+        """One transaction; nested calls become savepoints of the outer one.
+
+        While a snapshot is in view only ``plans=True`` transactions (managing snapshots and
+        scenarios) are allowed: a snapshot is never changed.
+        """
         if self.read_only:
             raise ReadOnlyError(f"{self.path.name} is open read-only; changes are not saved")
+        if self._snapshot_shown is not None and not plans and self._depth == 0:
+            raise ReadOnlyError(
+                f"“{_short(self._snapshot_shown)}” is a snapshot and cannot be changed; "
+                "switch to the plan or a scenario to edit"
+            )
         if self._conn is None:
             raise RoadmapFileError("the roadmap is closed")
         conn = self._conn
@@ -567,14 +577,14 @@ class Roadmap:
 
     # ----- lanes
 
-    def lanes(self) -> list[Lane]:
-        """The lanes of the plan in view, in order."""
+    def lanes(self, plan_id: int | None = None) -> list[Lane]:
+        """The lanes of the plan in view (or of ``plan_id``), in order."""
         return [
             Lane(id=r[0], name=str(r[1]), color=_color(r[2], "#4e79a7"),
                  position=r[3] if isinstance(r[3], int) else 0, collapsed=bool(r[4]))
             for r in self._q(
                 "SELECT id, name, color, position, collapsed FROM lanes WHERE plan_id = ?"
-                " ORDER BY position, id", (self.plan_id,))
+                " ORDER BY position, id", (self._plan_or(plan_id),))
         ]  # fmt: skip
 
     def lane(self, lane_id: int) -> Lane:
@@ -707,11 +717,12 @@ class Roadmap:
 
     # ----- cards
 
-    def cards(self) -> list[Card]:
-        """Every card of the plan in view, scheduled and backlog alike."""
+    def cards(self, plan_id: int | None = None) -> list[Card]:
+        """Every card of the plan in view (or of ``plan_id``), scheduled and backlog alike."""
         with _map_errors(self.path.name):
             return [card_from_row(r) for r in self._q(
-                _CARD_SELECT + " WHERE plan_id = ? ORDER BY position, id", (self.plan_id,))]
+                _CARD_SELECT + " WHERE plan_id = ? ORDER BY position, id",
+                (self._plan_or(plan_id),))]
 
     def card(self, card_id: int) -> Card:
         """One card; ValidationError if there is no such card."""
@@ -896,11 +907,12 @@ class Roadmap:
 
     # ----- milestones
 
-    def milestones(self) -> list[Milestone]:
-        """Milestones of the plan in view, by date."""
+    def milestones(self, plan_id: int | None = None) -> list[Milestone]:
+        """Milestones of the plan in view (or of ``plan_id``), by date."""
         result = []
         for r in self._q("SELECT id, title, date, lane_id, kind, color FROM milestones"
-                         " WHERE plan_id = ? ORDER BY date, id", (self.plan_id,)):  # fmt: skip
+                         " WHERE plan_id = ? ORDER BY date, id",
+                         (self._plan_or(plan_id),)):  # fmt: skip
             day = parse_date(r[2])
             if day is None:
                 continue
@@ -972,10 +984,10 @@ class Roadmap:
 
     # ----- dependencies
 
-    def dependencies(self) -> list[Dependency]:
+    def dependencies(self, plan_id: int | None = None) -> list[Dependency]:
         return [Dependency(r[0], r[1]) for r in self._q(
             "SELECT before_id, after_id FROM dependencies WHERE plan_id = ?"
-            " ORDER BY before_id, after_id", (self.plan_id,))]  # fmt: skip
+            " ORDER BY before_id, after_id", (self._plan_or(plan_id),))]  # fmt: skip
 
     def add_dependency(self, before_id: int, after_id: int) -> Dependency:
         """Card ``before_id`` must finish before ``after_id`` starts; refuses cycles."""
@@ -1216,10 +1228,24 @@ class Roadmap:
                 return p
         raise ValidationError(f"There is no plan, scenario or snapshot {wanted}")
 
+    @property
+    def editable(self) -> bool:
+        """False when the file is read-only or a snapshot is in view."""
+        return not self.read_only and self._snapshot_shown is None
+
+    def _plan_or(self, plan_id: int | None) -> int:
+        return self.plan_id if plan_id is None else plan_id
+
+    def _check_plan_name(self, kind: str, name: str, plan_id: int | None = None) -> None:
+        for p in self.plans():
+            if p.kind == kind and p.id != plan_id and p.name.casefold() == name.casefold():
+                raise ValidationError(f"There is already a {kind} named “{_short(p.name)}”")
+
     def use_plan(self, plan_id: int) -> Plan:
-        """Show and edit the plan or a scenario; a snapshot is shown read-only by the caller."""
+        """Show and edit the plan or a scenario; a snapshot is shown and refuses edits."""
         p = self.plan(plan_id)
         self.plan_id = p.id
+        self._snapshot_shown = p.name if p.kind == "snapshot" else None
         for listener in list(self._listeners):
             listener([Change("plan", "reset", (p.id,))])
         return p
@@ -1229,8 +1255,9 @@ class Roadmap:
         if kind not in ("snapshot", "scenario"):
             raise ValidationError("A copy is a snapshot or a scenario")
         name = validate.title(name, "Name")
+        self._check_plan_name(kind, name)
         source = self.plan(schema.PLAN_ID if source_id is None else source_id)
-        with self.transaction() as conn:
+        with self.transaction(plans=True) as conn:
             cur = conn.execute(
                 "INSERT INTO plans (kind, name, created, source_id) VALUES (?, ?, ?, ?)",
                 (kind, name, _now_iso(), source.id),
@@ -1261,8 +1288,9 @@ class Roadmap:
         if plan_id == schema.PLAN_ID:
             raise ValidationError("The plan itself cannot be renamed")
         name = validate.title(name, "Name")
-        self.plan(plan_id)
-        with self.transaction() as conn:
+        current = self.plan(plan_id)
+        self._check_plan_name(current.kind, name, plan_id)
+        with self.transaction(plans=True) as conn:
             conn.execute("UPDATE plans SET name = ? WHERE id = ?", (name, plan_id))
             self._notify("plan", "updated", [plan_id])
         return self.plan(plan_id)
@@ -1272,11 +1300,15 @@ class Roadmap:
         if plan_id == schema.PLAN_ID:
             raise ValidationError("The plan itself cannot be deleted")
         self.plan(plan_id)
-        if self.plan_id == plan_id:
-            self.plan_id = schema.PLAN_ID
-        with self.transaction() as conn:
+        with self.transaction(plans=True) as conn:
             conn.execute("DELETE FROM plans WHERE id = ?", (plan_id,))
             self._notify("plan", "removed", [plan_id])
+            if self.plan_id == plan_id:
+                # The plan in view is gone: show the plan itself.
+                self._notify("plan", "reset", [schema.PLAN_ID])
+        if self.plan_id == plan_id:
+            self.plan_id = schema.PLAN_ID
+            self._snapshot_shown = None
 
     def promote_scenario(self, scenario_id: int, snapshot_name: str | None = None) -> Plan:
         """Make a scenario the plan; the old plan is kept as a snapshot. Returns that snapshot."""
@@ -1284,7 +1316,13 @@ class Roadmap:
         if scenario.kind != "scenario":
             raise ValidationError("Only a scenario can be promoted to be the plan")
         name = snapshot_name or f"Plan before “{_short(scenario.name)}”"
-        with self.transaction() as conn:
+        if not snapshot_name:
+            taken = {p.name.casefold() for p in self.plans() if p.kind == "snapshot"}
+            base, n = name, 2
+            while name.casefold() in taken:
+                name, n = f"{base} ({n})", n + 1
+        self._check_plan_name("snapshot", name)
+        with self.transaction(plans=True) as conn:
             cur = conn.execute(
                 "INSERT INTO plans (kind, name, created, source_id) VALUES ('snapshot', ?, ?, ?)",
                 (name, _now_iso(), schema.PLAN_ID),
@@ -1298,6 +1336,7 @@ class Roadmap:
             self._notify("plan", "added", [snap_id])
             self._notify("plan", "removed", [scenario_id])
         self.plan_id = schema.PLAN_ID
+        self._snapshot_shown = None
         for listener in list(self._listeners):
             listener([Change("plan", "reset", (schema.PLAN_ID,))])
         return self.plan(snap_id)
