@@ -1,4 +1,8 @@
-"""Start the application: check for a display, make the QApplication, open a window."""
+"""Start the application: check for a display, make the QApplication, open windows.
+
+Keeps the registry of open windows (one per file), restores each window as it was left, and
+remembers the last file for the next start.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,14 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from ui.main_window import MainWindow
+
+_windows: list[MainWindow] = []
 
 
 def _has_display() -> bool:
@@ -16,12 +28,17 @@ def _has_display() -> bool:
     return True
 
 
-def sample_path() -> Path:
-    """Where the sample roadmap lives: the user's documents folder."""
+def documents_folder() -> Path:
+    """The user's documents folder, where new roadmaps and copies go by default."""
     from PySide6.QtCore import QStandardPaths
 
     docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    folder = Path(docs or Path.home()) / "Roadmap Planner"
+    return Path(docs) if docs else Path.home()
+
+
+def sample_path() -> Path:
+    """Where the sample roadmap lives: the user's documents folder."""
+    folder = documents_folder() / "Roadmap Planner"
     folder.mkdir(parents=True, exist_ok=True)
     return folder / "Sample roadmap.roadmap"
 
@@ -34,6 +51,222 @@ def ensure_sample() -> Path:
     if not path.exists():
         build_sample(path).close()
     return path
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return a.absolute() == b.absolute()
+
+
+def windows() -> list[MainWindow]:
+    """The open windows, oldest first."""
+    return list(_windows)
+
+
+def find_window(path: str | Path) -> MainWindow | None:
+    """The window that has this file open, if any."""
+    for window in _windows:
+        if _same_file(window.path, Path(path)):
+            return window
+    return None
+
+
+def open_window(path: str | Path, parent: QWidget | None = None) -> MainWindow | None:
+    """Open a file in a new window, or bring forward the window that has it already.
+
+    Returns None when the file could not be opened (the user was told why) or was not opened.
+    """
+    from planner.errors import LockedError, RoadmapFileError
+    from ui import errors, recent, settings
+    from ui.main_window import MainWindow, open_roadmap
+
+    path = Path(path)
+    existing = find_window(path)
+    if existing is not None:
+        focus(existing)
+        return existing
+    try:
+        roadmap = open_roadmap(path, parent)
+    except LockedError:
+        return None  # the user chose not to open it
+    except RoadmapFileError as exc:
+        errors.show_file_error(parent, str(exc))
+        return None
+    if roadmap is None:
+        return None
+    window = MainWindow(roadmap.path, roadmap)
+    register(window)
+    restore_state(window)
+    window.show()
+    if parent is not None and not window.isMaximized():
+        _cascade(window, parent)
+    recent.add(roadmap.path)
+    settings.put("last_file", str(roadmap.path.resolve()))
+    return window
+
+
+def _cascade(window: MainWindow, parent: QWidget) -> None:
+    if settings_known(window):
+        return
+    window.move(parent.pos().x() + 32, parent.pos().y() + 32)
+
+
+def settings_known(window: MainWindow) -> bool:
+    from ui import settings
+
+    return bool(settings.window_state(window.path).get("geometry"))
+
+
+def focus(window: MainWindow) -> None:
+    if window.isMinimized():
+        window.showNormal()
+    window.show()
+    window.raise_()
+    window.activateWindow()
+
+
+def register(window: MainWindow) -> None:
+    """Track a window so a second open of its file focuses it instead."""
+    if window not in _windows:
+        _windows.append(window)
+
+
+def forget_window(window: MainWindow) -> None:
+    """Called as a window closes: remember how it was left and drop it from the registry."""
+    try:
+        save_state(window)
+    finally:
+        if window in _windows:
+            _windows.remove(window)
+
+
+def save_state(window: MainWindow) -> None:
+    """Size, position, dock layout, zoom, active view and tab of this file's window."""
+    from ui import settings
+
+    state: dict[str, object] = {
+        "geometry": window.saveGeometry(),
+        "state": window.saveState(),
+        "tab": window.tabs.currentIndex(),
+    }
+    timeline = getattr(window, "timeline", None)
+    zoom = getattr(timeline, "zoom", None)
+    if callable(zoom):
+        try:
+            state["zoom"] = float(zoom())
+        except (TypeError, ValueError):
+            pass
+    view = getattr(window.document, "active_view", None)
+    state["view"] = int(getattr(view, "id", 0) or 0)
+    settings.put_window_state(window.path, state)
+
+
+def restore_state(window: MainWindow) -> None:
+    """Put the window back as it was left; anything unreadable keeps its default."""
+    from PySide6.QtCore import QByteArray
+
+    from ui import settings
+
+    state = settings.window_state(window.path)
+    geometry = state.get("geometry")
+    if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+        window.restoreGeometry(geometry)
+    dock_state = state.get("state")
+    if isinstance(dock_state, QByteArray) and not dock_state.isEmpty():
+        window.restoreState(dock_state)
+    timeline = getattr(window, "timeline", None)
+    set_zoom = getattr(timeline, "set_zoom", None)
+    if callable(set_zoom) and "zoom" in state:
+        try:
+            set_zoom(float(state["zoom"]))
+        except (TypeError, ValueError):
+            pass
+    try:
+        view_id = int(state.get("view") or 0)
+    except (TypeError, ValueError):
+        view_id = 0
+    if view_id:
+        try:
+            view = window.roadmap.view(view_id)
+        except Exception:  # the view was deleted since: show everything
+            view = None
+        if view is not None:
+            window.document.set_active_view(view)
+    try:
+        tab = int(state.get("tab", -1))
+    except (TypeError, ValueError):
+        tab = -1
+    if 0 <= tab < window.tabs.count():
+        window.tabs.setCurrentIndex(tab)
+
+
+def first_run_hint() -> str:
+    from PySide6.QtCore import QCoreApplication
+
+    return QCoreApplication.translate(
+        "app",
+        "Welcome! This is a sample roadmap: drag cards to plan, double-click a lane to add a "
+        "card, or choose File ▸ New to start your own.",
+    )
+
+
+def _file_args(args: Sequence[str]) -> list[str]:
+    files, skip = [], False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg in ("-platform", "-style"):
+            skip = True  # Qt's own option and its value
+        elif not arg.startswith("-"):
+            files.append(arg)
+    return files
+
+
+def start(args: Sequence[str]) -> list[MainWindow]:
+    """Open the windows a start asks for: the files given, the sample, or the last file."""
+    from ui import settings
+
+    files = _file_args(args)
+    for name in files:
+        open_window(Path(name))
+    if "--sample" in args:
+        open_window(ensure_sample())
+    if not files and "--sample" not in args:
+        last = str(settings.get("last_file") or "")
+        if last and Path(last).exists():
+            open_window(Path(last))
+        if not _windows:
+            window = open_window(ensure_sample())
+            if window is not None and not last:
+                window.statusBar().showMessage(first_run_hint())
+    if not _windows and files:
+        open_window(ensure_sample())
+    return windows()
+
+
+def setup(app: QApplication) -> None:
+    """Names, icon, look and the error dialog for a freshly made QApplication."""
+    from ui import errors, icons, theme
+
+    app.setApplicationName("Roadmap Planner")
+    app.setOrganizationName("Roadmap Planner")
+    app.setApplicationDisplayName("Roadmap Planner")
+    import planner
+
+    app.setApplicationVersion(planner.__version__)
+    app.setWindowIcon(icons.icon("app"))
+    theme.apply(app)
+    errors.install()
+
+
+def _qt_args(args: Sequence[str]) -> list[str]:
+    out = []
+    for i, arg in enumerate(args):
+        if arg in ("-platform", "-style") and i + 1 < len(args):
+            out += [arg, args[i + 1]]
+    return out
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -50,17 +283,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     from PySide6.QtWidgets import QApplication
 
-    from ui.main_window import MainWindow
-
-    app = QApplication.instance() or QApplication([sys.argv[0], *[a for a in args if a.startswith("-platform")]])
-    app.setApplicationName("Roadmap Planner")
-    app.setOrganizationName("Roadmap Planner")
-    app.setApplicationDisplayName("Roadmap Planner")
-    files = [a for a in args if not a.startswith("-")]
-    if "--sample" in args or not files:
-        path = ensure_sample()
-    else:
-        path = Path(files[0])
-    window = MainWindow(path)
-    window.show()
+    app = QApplication.instance()
+    assert app is None or isinstance(app, QApplication)
+    app = app or QApplication([sys.argv[0], *_qt_args(args)])
+    setup(app)
+    if not start(args):
+        return 1
     return int(app.exec())

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QTabWidget,
     QUndoView,
     QWidget,
@@ -18,25 +17,20 @@ from PySide6.QtWidgets import (
 
 from planner.errors import LockedError
 from planner.store import Roadmap
+from ui import app, file_actions, shortcuts
 from ui.document import Document
 
 
 def open_roadmap(path: Path, parent: QWidget | None = None) -> Roadmap:
-    """Open a file for editing; if another window or program has it, offer read-only."""
+    """Open a file for editing; if another window or program has it, offer read-only or a copy."""
     try:
         return Roadmap.open(path)
     except LockedError as exc:
-        box = QMessageBox(parent)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("File in use")
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setText(str(exc))
-        box.setInformativeText("Open it read-only to look without changing it.")
-        read_only = box.addButton("Open Read-Only", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.exec()
-        if box.clickedButton() is read_only:
+        choice = file_actions.ask_locked(parent, str(exc))
+        if choice == "read_only":
             return Roadmap.open(path, read_only=True)
+        if choice == "copy":
+            return file_actions.open_copy(Path(path))
         raise
 
 
@@ -65,6 +59,7 @@ class MainWindow(QMainWindow):
         self.document.changed.connect(self._on_document_changed)
         self._update_title()
         self._update_saved()
+        shortcuts.name_widgets(self)
 
     # ----- building
 
@@ -105,12 +100,14 @@ class MainWindow(QMainWindow):
         self.view_menu = bar.addMenu(self.tr("&View"))
         self.roadmap_menu = bar.addMenu(self.tr("&Roadmap"))
         self.help_menu = bar.addMenu(self.tr("&Help"))
+        self.file_actions = file_actions.install(self)
 
     # ----- state shown in the chrome
 
     def _update_title(self) -> None:
-        suffix = " [read-only]" if self.roadmap.read_only else ""
+        suffix = self.tr(" [read-only]") if self.roadmap.read_only else ""
         self.setWindowTitle(f"{self.roadmap.title} — {self.path.name}{suffix}")
+        self.setWindowFilePath(str(self.path))
 
     def _update_saved(self) -> None:
         if self.roadmap.read_only:
@@ -129,6 +126,8 @@ class MainWindow(QMainWindow):
     # ----- closing
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        self.document.detach()
-        self.roadmap.close()
+        if not self.roadmap.closed:
+            app.forget_window(self)  # remembers the window's layout for this file
+            self.document.detach()
+            self.roadmap.close()
         super().closeEvent(event)
