@@ -81,6 +81,13 @@ class MainWindow(QMainWindow):
         history.setText(self.tr("Undo &History"))
         self.view_menu.addAction(history)
 
+        from ui import board, legend, presentation, views_panel
+
+        views_panel.install(self)
+        board.install(self)
+        legend.install(self)
+        presentation.install(self)
+
     def _build_menus(self) -> None:
         bar = self.menuBar()
         self.file_menu = bar.addMenu(self.tr("&File"))

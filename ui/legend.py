@@ -1,0 +1,160 @@
+"""The legend: what the colours mean under the active view's colour-by."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QRect, QRectF, QSize, Qt, QTimer
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent
+from PySide6.QtWidgets import QMainWindow, QSizePolicy, QToolBar, QWidget
+from typing_extensions import override
+
+from planner.lens import Lens, legend
+from ui.document import Document
+
+Items = Sequence[tuple[str, str]]
+
+
+def legend_items(document: Document) -> list[tuple[str, str]]:
+    """(label, colour) pairs for the cards the active view shows."""
+    roadmap = document.roadmap
+    if roadmap.closed:
+        return []
+    lens = Lens.from_view(document.active_view)
+    return legend(lens, roadmap.cards(), roadmap.lanes(), roadmap.objectives())
+
+
+def _layout(items: Items, font: QFont, width: float) -> list[tuple[QRectF, QRectF, str, str]]:
+    """Swatch and label rectangles, wrapping to new lines within ``width``."""
+    fm = QFontMetricsF(font)
+    line = fm.height()
+    swatch = max(6.0, round(line * 0.7))
+    gap, spacing = swatch * 0.5, swatch * 1.6
+    x = y = 0.0
+    placed = []
+    for label, colour in items:
+        text_w = min(fm.horizontalAdvance(label), max(40.0, width - swatch - gap))
+        w = swatch + gap + text_w
+        if x > 0 and x + w > width:
+            x, y = 0.0, y + line * 1.3
+        sw = QRectF(x, y + (line - swatch) / 2, swatch, swatch)
+        placed.append((sw, QRectF(x + swatch + gap, y, text_w, line), label, colour))
+        x += w + spacing
+    return placed
+
+
+def legend_height(items: Items, font: QFont, width: float) -> float:
+    """Height the legend needs at this width (0 for no items)."""
+    placed = _layout(items, font, width)
+    return placed[-1][1].bottom() if placed else 0.0
+
+
+def paint_legend(painter: QPainter, rect: QRectF | QRect, items: Items, font: QFont) -> float:
+    """Draw the legend into ``rect`` (swatches and plain-text labels); returns height used.
+
+    Pure painting, no widget: the export draws the same legend on its pages.
+    """
+    r = QRectF(rect)
+    placed = _layout(items, font, r.width())
+    painter.save()
+    painter.setFont(font)
+    fm = QFontMetricsF(font)
+    text_colour = painter.pen().color()
+    used = 0.0
+    for sw, tr, label, colour in placed:
+        if tr.bottom() > r.height() + 0.5:
+            break
+        painter.setPen(QColor(colour).darker(130))
+        painter.setBrush(QColor(colour))
+        painter.drawRoundedRect(sw.translated(r.topLeft()), 2, 2)
+        painter.setPen(text_colour)
+        text = fm.elidedText(label, Qt.TextElideMode.ElideRight, tr.width())
+        painter.drawText(tr.translated(r.topLeft()),
+                         int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text)
+        used = tr.bottom()
+    painter.restore()
+    return used
+
+
+class LegendWidget(QWidget):
+    """A strip of colour swatches with their meaning, kept current with the document."""
+
+    def __init__(self, document: Document | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self._items: list[tuple[str, str]] = []
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(0)
+        self._refresh_timer.timeout.connect(self.refresh)
+        if document is not None:
+            document.changed.connect(self._on_document_changed)
+            document.view_changed.connect(self._on_document_view_changed)
+            self.refresh()
+
+    @property
+    def items(self) -> list[tuple[str, str]]:
+        return list(self._items)
+
+    def set_items(self, items: Items) -> None:
+        self._items = list(items)
+        self.setToolTip(self.tr("What the colours mean"))
+        self.updateGeometry()
+        self.update()
+
+    def refresh(self) -> None:
+        """Rebuild the items from the document's active view."""
+        if self.document is not None:
+            self.set_items(legend_items(self.document))
+
+    def _on_document_changed(self, changes: list[Any]) -> None:
+        if any(c.entity in ("card", "lane", "objective", "view", "plan") for c in changes):
+            self._refresh_timer.start()
+
+    def _on_document_view_changed(self, _view: object) -> None:
+        self._refresh_timer.start()
+
+    @override
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt override
+        return True
+
+    @override
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt override
+        return int(legend_height(self._items, self.font(), max(1, width - 8)) + 6)
+
+    @override
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        width = max(200, self.width())
+        return QSize(width, self.heightForWidth(width))
+
+    @override
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(40, int(QFontMetricsF(self.font()).height()) + 6)
+
+    @override
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(self.palette().windowText().color())
+        paint_legend(painter, QRectF(self.rect()).adjusted(4, 3, -4, -3), self._items, self.font())
+        painter.end()
+
+
+def install(window: QMainWindow) -> LegendWidget:
+    """A legend strip under the main toolbar (hidden with the toolbars in presentation)."""
+    document: Document = window.document  # type: ignore[attr-defined]
+    widget = LegendWidget(document)
+    bar = QToolBar(window.tr("Legend"), window)
+    bar.setObjectName("legend_toolbar")
+    bar.setMovable(False)
+    bar.addWidget(widget)
+    window.addToolBarBreak(Qt.ToolBarArea.TopToolBarArea)
+    window.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+    window.legend = widget  # type: ignore[attr-defined]
+    window.legend_bar = bar  # type: ignore[attr-defined]
+    toggle = bar.toggleViewAction()
+    toggle.setText(window.tr("&Legend"))
+    window.view_menu.addAction(toggle)  # type: ignore[attr-defined]
+    return widget

@@ -1,0 +1,479 @@
+"""Presentation mode: full screen, read-only, keyboard-driven walk through the saved views."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QMouseEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFrame,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+from typing_extensions import override
+
+from planner.lens import Lens
+from ui import settings
+from ui.document import Document
+from ui.legend import LegendWidget
+from ui.story_card import StoryCard
+
+# How long the view name stays on screen after Page Up / Page Down.
+TOAST_MS = 1800
+# A press and release closer than this (pixels) is a click, not a drag.
+CLICK_SLOP = 6
+# Keys that move focus or press a button inside the story card (read-only there).
+_CARD_KEYS = {Qt.Key.Key_Tab, Qt.Key.Key_Backtab, Qt.Key.Key_Return, Qt.Key.Key_Enter,
+              Qt.Key.Key_Space, Qt.Key.Key_Up, Qt.Key.Key_Down}  # fmt: skip
+_BLOCKED_EVENTS = {QEvent.Type.MouseButtonDblClick, QEvent.Type.ContextMenu,
+                   QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop}  # fmt: skip
+
+
+class _Saved:
+    """What the window looked like before presenting, to put back exactly."""
+
+    def __init__(self, window: QMainWindow) -> None:
+        self.geometry: QByteArray = window.saveGeometry()
+        self.state = window.windowState()
+        self.dock_state: QByteArray = window.saveState()
+        self.widgets: list[tuple[QWidget, bool]] = [
+            (w, w.isVisibleTo(window)) for w in _chrome(window)
+        ]
+        tabs = getattr(window, "tabs", None)
+        self.font = tabs.font() if tabs is not None else None
+        self.font_resolved = tabs is not None and tabs.testAttribute(Qt.WidgetAttribute.WA_SetFont)
+
+
+def _chrome(window: QMainWindow) -> list[QWidget]:
+    """Menus, tool bars, docks, status bar and tab bar: everything that is not the plan."""
+    out: list[QWidget] = [window.menuBar(), window.statusBar()]
+    out += [t for t in window.findChildren(QToolBar) if t.parent() is window]
+    out += [d for d in window.findChildren(QDockWidget) if d.parent() is window]
+    tabs = getattr(window, "tabs", None)
+    if tabs is not None:
+        out.append(tabs.tabBar())
+    return out
+
+
+class Toast(QLabel):
+    """A large label shown briefly over the presentation (the view's name)."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("presentation_toast")
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setStyleSheet("QLabel { background: rgba(20, 20, 20, 200); color: white;"
+                           " border-radius: 12px; padding: 14px 28px; }")  # fmt: skip
+        f = self.font()
+        f.setPointSizeF(f.pointSizeF() * 2.2)
+        f.setBold(True)
+        self.setFont(f)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(self.hide)
+        self.hide()
+
+    def flash(self, text: str) -> None:
+        self.setText(text)
+        self.adjustSize()
+        parent = self.parentWidget()
+        assert parent is not None
+        self.move((parent.width() - self.width()) // 2, parent.height() // 8)
+        self.show()
+        self.raise_()
+        self.timer.start(TOAST_MS)
+
+
+class Presenter(QObject):
+    """Enters and leaves presentation mode on one main window and handles its keys."""
+
+    entered = Signal()
+    left = Signal()
+    view_shown = Signal(object)
+
+    def __init__(self, window: QMainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.document: Document = window.document  # type: ignore[attr-defined]
+        self.active = False
+        self.spotlight: int | None = None
+        self._saved: _Saved | None = None
+        self._press: QPoint | None = None
+        self._overlay: QWidget | None = None
+        self.toast: Toast | None = None
+        self.legend: LegendWidget | None = None
+        self.plan_label: QLabel | None = None
+        self.story_card: StoryCard | None = None
+
+        self.action = QAction(window.tr("&Present"), window)
+        self.action.setObjectName("present_action")
+        self.action.setShortcuts([QKeySequence(Qt.Key.Key_F5)])
+        self.action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.action.setToolTip(window.tr("Present the roadmap full screen, read-only (F5)"))
+        self.action.triggered.connect(self.toggle)
+        window.addAction(self.action)  # works with the menu bar hidden too
+
+    # ----- the things on screen
+
+    @property
+    def timeline(self) -> Any:
+        return getattr(self.window, "timeline", None)
+
+    @property
+    def board(self) -> Any:
+        return getattr(self.window, "board", None)
+
+    def current_widget(self) -> QWidget | None:
+        tabs = getattr(self.window, "tabs", None)
+        return tabs.currentWidget() if tabs is not None else None
+
+    def lens(self) -> Lens:
+        return Lens.from_view(self.document.active_view)
+
+    # ----- entering and leaving
+
+    def toggle(self) -> None:
+        if self.active:
+            self.leave()
+        else:
+            self.enter()
+
+    def enter(self) -> None:
+        if self.active:
+            return
+        w = self.window
+        self._saved = _Saved(w)
+        self.active = True
+        for widget in _chrome(w):
+            widget.hide()
+        tabs = getattr(w, "tabs", None)
+        if tabs is not None:
+            f = tabs.font()
+            scale = float(settings.get("presentation_scale"))
+            f.setPointSizeF(max(1.0, f.pointSizeF() * min(max(scale, 0.5), 4.0)))
+            tabs.setFont(f)
+        for room in (self.timeline, self.board):
+            if room is not None and hasattr(room, "set_read_only"):
+                room.set_read_only(True)
+        self._build_overlay()
+        self.set_spotlight(None)
+        QApplication.instance().installEventFilter(self)  # type: ignore[union-attr]
+        w.showFullScreen()
+        self._place_overlay()
+        self.entered.emit()
+
+    def leave(self) -> None:
+        if not self.active or self._saved is None:
+            return
+        w = self.window
+        saved = self._saved
+        QApplication.instance().removeEventFilter(self)  # type: ignore[union-attr]
+        self.active = False
+        self.set_spotlight(None)
+        if self.story_card is not None:
+            self.story_card.close_card()
+        if self._overlay is not None:
+            self._overlay.hide()
+        for room in (self.timeline, self.board):
+            if room is not None and hasattr(room, "set_read_only"):
+                room.set_read_only(bool(self.document.roadmap.read_only))
+        tabs = getattr(w, "tabs", None)
+        if tabs is not None and saved.font is not None:
+            tabs.setFont(saved.font)
+            if not saved.font_resolved:
+                tabs.setAttribute(Qt.WidgetAttribute.WA_SetFont, False)
+        w.setWindowState(saved.state)
+        w.restoreState(saved.dock_state)
+        for widget, visible in saved.widgets:
+            widget.setVisible(visible)
+        w.restoreGeometry(saved.geometry)
+        self._saved = None
+        self.left.emit()
+
+    def _build_overlay(self) -> None:
+        """Legend, view-name toast and scenario label on top of the plan."""
+        w = self.window
+        if self._overlay is None:
+            self._overlay = QFrame(w)
+            self._overlay.setObjectName("presentation_legend")
+            self._overlay.setAutoFillBackground(True)
+            self._overlay.setFrameShape(QFrame.Shape.StyledPanel)
+            layout = QVBoxLayout(self._overlay)
+            layout.setContentsMargins(10, 6, 10, 6)
+            self.legend = LegendWidget(self.document, self._overlay)
+            f = self.legend.font()
+            f.setPointSizeF(f.pointSizeF() * 1.3)
+            self.legend.setFont(f)
+            layout.addWidget(self.legend)
+            self.toast = Toast(w)
+            self.plan_label = QLabel(w)
+            self.plan_label.setObjectName("presentation_plan")
+            self.plan_label.setTextFormat(Qt.TextFormat.PlainText)
+            self.plan_label.setStyleSheet("QLabel { background: #b7410e; color: white;"
+                                          " border-radius: 6px; padding: 4px 10px; }")
+            self.story_card = StoryCard(w, self.document.roadmap, self.lens())
+            self.story_card.closed.connect(self._on_story_card_closed)
+            w.installEventFilter(self)
+        assert self.legend is not None and self.plan_label is not None
+        self.legend.refresh()
+        self._overlay.show()
+        self._overlay.raise_()
+        label = ""
+        plan_label = getattr(self.document, "plan_label", None)
+        if callable(plan_label):
+            label = str(plan_label() or "")
+        self.plan_label.setText(label)
+        self.plan_label.adjustSize()
+        self.plan_label.setVisible(bool(label))
+
+    def _place_overlay(self) -> None:
+        w = self.window
+        if self._overlay is None or self.legend is None:
+            return
+        width = min(w.width() - 40, max(300, w.width() * 2 // 3))
+        height = self.legend.heightForWidth(width - 20) + 14
+        self._overlay.setGeometry(20, w.height() - height - 16, width, height)
+        self._overlay.raise_()
+        if self.plan_label is not None:
+            self.plan_label.move(w.width() - self.plan_label.width() - 20, 16)
+            self.plan_label.raise_()
+        if self.story_card is not None and self.story_card.isVisible():
+            self.story_card._place()
+
+    # ----- commands of the keyboard
+
+    def step_view(self, step: int) -> None:
+        """Page Up / Page Down: the previous or next saved view, its name shown briefly."""
+        views = self.document.roadmap.views()
+        if not views:
+            if self.toast is not None:
+                self.toast.flash(self.window.tr("No saved views"))
+            return
+        current = self.document.active_view
+        ids = [v.id for v in views]
+        if current is None or current.id not in ids:
+            index = 0 if step > 0 else len(views) - 1
+        else:
+            index = (ids.index(current.id) + step) % len(views)
+        view = views[index]
+        self.document.set_active_view(view)
+        if self.story_card is not None:
+            self.story_card.lens = Lens.from_view(view)
+        if self.legend is not None:
+            self.legend.refresh()
+            self._place_overlay()
+        self.set_spotlight(None)
+        if self.toast is not None:
+            self.toast.flash(view.name)
+        self.view_shown.emit(view)
+
+    def visible_lanes(self) -> list[int]:
+        lens = self.lens()
+        return [lane.id for lane in self.document.roadmap.lanes() if lens.lane_visible(lane.id)]
+
+    def spotlight_lane(self, number: int) -> None:
+        """1–9: light up the Nth lane of the view and dim the others; 0 clears."""
+        lanes = self.visible_lanes()
+        if number == 0:
+            self.set_spotlight(None)
+        elif 1 <= number <= len(lanes):
+            self.set_spotlight(lanes[number - 1])
+
+    def set_spotlight(self, lane_id: int | None) -> None:
+        self.spotlight = lane_id
+        timeline = self.timeline
+        if timeline is not None and hasattr(timeline, "set_spotlight"):
+            timeline.set_spotlight(lane_id)
+
+    def pan(self, periods: int) -> None:
+        """Left / Right: scroll the timeline by one period of its current zoom."""
+        timeline = self.timeline
+        if timeline is None:
+            return
+        for name in ("pan_periods", "pan_by_period", "pan"):
+            method = getattr(timeline, name, None)
+            if callable(method):
+                method(periods)
+                return
+        bar = getattr(timeline, "horizontalScrollBar", lambda: None)()
+        if bar is None:
+            return
+        step = timeline.viewport().width() // 4
+        x_for_date = getattr(timeline, "x_for_date", None)
+        if callable(x_for_date):
+            day = dt.date.today()
+            per_day = abs(x_for_date(day + dt.timedelta(days=1)) - x_for_date(day))
+            if per_day > 0:
+                visible_days = timeline.viewport().width() / per_day
+                days = 7 if visible_days < 70 else 30 if visible_days < 400 else 91
+                step = max(1, round(per_day * days))
+        bar.setValue(bar.value() + periods * step)
+
+    def zoom(self, step: int) -> None:
+        timeline = self.timeline
+        name = "zoom_in" if step > 0 else "zoom_out"
+        if timeline is not None and callable(getattr(timeline, name, None)):
+            getattr(timeline, name)()
+
+    def fit(self) -> None:
+        if self.timeline is not None and hasattr(self.timeline, "fit"):
+            self.timeline.fit()
+
+    def go_to_today(self) -> None:
+        if self.timeline is not None and hasattr(self.timeline, "go_to_today"):
+            self.timeline.go_to_today()
+
+    def show_story(self, card_id: int) -> bool:
+        """Open the large read-only story card for a card the view shows."""
+        if self.story_card is None:
+            return False
+        self.story_card.lens = self.lens()
+        return self.story_card.show_card(card_id)
+
+    def _on_story_card_closed(self) -> None:
+        self.window.activateWindow()
+
+    # ----- events while presenting
+
+    def handle_key(self, event: QKeyEvent) -> bool:
+        """Do what a presentation key says; True when it was one."""
+        key = event.key()
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        card_open = self.story_card is not None and self.story_card.isVisible()
+        if key == Qt.Key.Key_Escape:
+            if card_open:
+                assert self.story_card is not None
+                self.story_card.close_card()
+            else:
+                self.leave()
+            return True
+        if key == Qt.Key.Key_F5:
+            self.leave()
+            return True
+        chord = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+        if card_open or mods & (chord | Qt.KeyboardModifier.MetaModifier):
+            return False
+        if key == Qt.Key.Key_Left:
+            self.pan(-1)
+        elif key == Qt.Key.Key_Right:
+            self.pan(1)
+        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom(1)
+        elif key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore):
+            self.zoom(-1)
+        elif key == Qt.Key.Key_F:
+            self.fit()
+        elif key == Qt.Key.Key_T:
+            self.go_to_today()
+        elif key == Qt.Key.Key_PageUp:
+            self.step_view(-1)
+        elif key == Qt.Key.Key_PageDown:
+            self.step_view(1)
+        elif Qt.Key.Key_0 <= key <= Qt.Key.Key_9:
+            self.spotlight_lane(int(key) - int(Qt.Key.Key_0))
+        else:
+            return False
+        return True
+
+    def _inside(self, obj: QObject) -> bool:
+        """Whether the object belongs to this window (dialogs of other windows are left alone)."""
+        # Only widgets: the native window passes events on to them, where they are judged.
+        return isinstance(obj, QWidget) and obj.window() is self.window
+
+    def _card_at(self, obj: QObject, pos: QPoint) -> int | None:
+        """The card under a click on the timeline or the board, if any."""
+        if isinstance(obj, QWidget) and isinstance(obj.parentWidget(), QListWidget):
+            item = obj.parentWidget().itemAt(pos)  # type: ignore[union-attr]
+            if item is not None:
+                return int(item.data(Qt.ItemDataRole.UserRole))
+            return None
+        timeline = self.timeline
+        if timeline is None or obj is not getattr(timeline, "viewport", lambda: None)():
+            return None
+        card_at = getattr(timeline, "card_at", None)
+        if callable(card_at):
+            found: int | None = card_at(pos)
+            return found
+        card_rect = getattr(timeline, "card_rect", None)
+        if callable(card_rect):
+            lens = self.lens()
+            for card in self.document.roadmap.cards():
+                if lens.includes(card):
+                    rect: QRect = card_rect(card.id)
+                    if not rect.isEmpty() and rect.contains(pos):
+                        return card.id
+        return None
+
+    @override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        kind = event.type()
+        if watched is self.window and kind == QEvent.Type.Resize:
+            if self.active:
+                self._place_overlay()
+            return False
+        if not self.active or not self._inside(watched):
+            return False
+        card = self.story_card
+        in_card = card is not None and card.isVisible() and (
+            watched is card or (isinstance(watched, QWidget) and card.isAncestorOf(watched)))
+        if kind == QEvent.Type.ShortcutOverride:
+            # Claim every key so no shortcut (Delete, Ctrl+Z, Ctrl+D...) can edit the plan.
+            event.accept()
+            return True
+        if kind == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if self.handle_key(event):
+                return True
+            return not (in_card and event.key() in _CARD_KEYS)
+        if kind in (QEvent.Type.KeyRelease, *_BLOCKED_EVENTS):
+            return not in_card or kind != QEvent.Type.KeyRelease
+        if in_card:
+            return False
+        if kind == QEvent.Type.MouseButtonPress:
+            assert isinstance(event, QMouseEvent)
+            self._press = event.position().toPoint()
+            return self._is_plan_surface(watched)
+        if kind == QEvent.Type.MouseMove:
+            assert isinstance(event, QMouseEvent)
+            # No drags in presentation: moves with a button held never reach the plan.
+            return event.buttons() != Qt.MouseButton.NoButton and self._is_plan_surface(watched)
+        if kind == QEvent.Type.MouseButtonRelease:
+            assert isinstance(event, QMouseEvent)
+            if not self._is_plan_surface(watched):
+                return False
+            pos = event.position().toPoint()
+            press, self._press = self._press, None
+            if press is not None and (pos - press).manhattanLength() <= CLICK_SLOP:
+                card_id = self._card_at(watched, pos)
+                if card_id is not None:
+                    self.show_story(card_id)
+            return True
+        return False
+
+    def _is_plan_surface(self, obj: QObject) -> bool:
+        """The timeline's viewport or a board column's viewport: where a drag could edit."""
+        if not isinstance(obj, QWidget):
+            return False
+        timeline = self.timeline
+        if timeline is not None and (obj is timeline or timeline.isAncestorOf(obj)):
+            return True
+        board = self.board
+        return board is not None and (obj is board or board.isAncestorOf(obj))
+
+
+def install(window: QMainWindow) -> Presenter:
+    """View ▸ Present (F5)."""
+    presenter = Presenter(window)
+    window.view_menu.addSeparator()  # type: ignore[attr-defined]
+    window.view_menu.addAction(presenter.action)  # type: ignore[attr-defined]
+    window.presenter = presenter  # type: ignore[attr-defined]
+    return presenter
