@@ -347,6 +347,33 @@ def plan_data(roadmap: Roadmap, plan_id: int | None = None) -> PlanData:
     )
 
 
+def plan_pair(roadmap: Roadmap, before_id: int, after_id: int) -> tuple[PlanData, PlanData]:
+    """Two plans reduced to what can differ: cards identical in both are left out.
+
+    ``diff_plans`` of the pair equals the diff of the whole plans, and reading it costs
+    only the changed cards (plus the cards that changed dependencies name, for their titles).
+    """
+    before_cards, after_cards = roadmap.differing_cards(before_id, after_id)
+    before = PlanData.of(before_cards, roadmap.lanes(plan_id=before_id),
+                         roadmap.milestones(plan_id=before_id),
+                         roadmap.dependencies(plan_id=before_id))  # fmt: skip
+    after = PlanData.of(after_cards, roadmap.lanes(plan_id=after_id),
+                        roadmap.milestones(plan_id=after_id),
+                        roadmap.dependencies(plan_id=after_id))  # fmt: skip
+    named = {i for d in before.dependencies ^ after.dependencies for i in (d.before_id, d.after_id)}
+    missing = named - before.cards.keys() - after.cards.keys()
+    if missing:
+        same = roadmap.cards_by_id(missing, plan_id=after_id)
+        before.cards.update(same)
+        after.cards.update(same)
+    return before, after
+
+
+def diff_between(roadmap: Roadmap, before_id: int, after_id: int) -> PlanDiff:
+    """What changed from plan ``before_id`` to plan ``after_id`` in one file."""
+    return diff_plans(*plan_pair(roadmap, before_id, after_id))
+
+
 def find_snapshot(roadmap: Roadmap, name: str) -> Plan:
     """The snapshot called ``name`` (exactly, else ignoring case); ValidationError otherwise."""
     snapshots = [p for p in roadmap.plans() if p.kind == "snapshot"]
@@ -365,7 +392,7 @@ def diff_since(roadmap: Roadmap, since: str) -> PlanDiff:
     snapshot = find_snapshot(roadmap, since)
     from planner.schema import PLAN_ID
 
-    return diff_plans(plan_data(roadmap, snapshot.id), plan_data(roadmap, PLAN_ID))
+    return diff_between(roadmap, snapshot.id, PLAN_ID)
 
 
 def diff_since_cli(path: Path, since: str, fmt: str) -> str:

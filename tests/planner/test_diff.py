@@ -326,3 +326,21 @@ def test_cli_diff_prints_each_format(planned: Roadmap, capsys: pytest.CaptureFix
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Q3 review" in err
     assert diff_since_cli(path, "Q3 review", "text").startswith("What changed since")
+
+
+def test_reading_only_the_differing_cards_gives_the_same_diff(planned: Roadmap) -> None:
+    snap = planned.take_snapshot("S")
+    cards = planned.cards()
+    planned.update_card(cards[0].id, title="Log in", start=D0 + dt.timedelta(days=3),
+                        end=D0 + dt.timedelta(days=12))  # fmt: skip
+    planned.remove_dependency(cards[0].id, cards[1].id)
+    planned.add_dependency(cards[1].id, cards[2].id)
+    planned.delete_card(cards[2].id)
+    planned.add_card("Fresh")
+    from planner.diff import diff_between
+
+    fast = diff_between(planned, snap.id, PLAN_ID)
+    whole = diff_plans(plan_data(planned, snap.id), plan_data(planned, PLAN_ID))
+    assert fast == whole
+    assert change_lines(fast) == change_lines(whole)
+    assert any("“Log in” → “Search” removed" in line for line in change_lines(fast))
