@@ -20,7 +20,13 @@ from typing import IO, Any
 from planner import validate
 from planner.errors import ValidationError
 from planner.io import jira
-from planner.io.dates_parse import DATE_ORDERS, DateProblem, column_order, parse_date
+from planner.io.dates_parse import (
+    DATE_ORDERS,
+    DateProblem,
+    column_order,
+    parse_date,
+    slash_order_hint,
+)
 from planner.model import PRIORITY_LABELS, STATUS_LABELS, Card
 from planner.store import Roadmap
 
@@ -416,12 +422,14 @@ def date_orders(table: CsvTable, mapping: Sequence[str | None],
         raise ValidationError("The date order is dmy (day first) or mdy (month first)")
     orders: dict[int, str | None] = {}
     ambiguous: list[str] = []
+    decided: dict[str, str] = {}
     example = ""
+    # One file is written in one locale: a column that settles the order settles it for all.
     for i, fname in enumerate(mapping):
         if fname not in ("start", "end"):
             continue
+        orders[i] = date_order
         if date_order is not None:
-            orders[i] = date_order
             continue
         values = [r[i] for r in table.rows if i < len(r)]
         try:
@@ -430,11 +438,18 @@ def date_orders(table: CsvTable, mapping: Sequence[str | None],
             raise ValidationError(f"{table.header[i]}: {exc}; choose the date order") from None
         if found == "ambiguous":
             ambiguous.append(table.header[i])
-            example = example or next(v for v in values if "/" in v)
-            orders[i] = None
-        else:
-            orders[i] = found
-    if ambiguous:
+            example = example or next(v for v in values if slash_order_hint(v) == "")
+        elif found is not None:
+            decided.setdefault(found, table.header[i])
+    if len(decided) > 1:
+        raise ValidationError(
+            f"{decided['dmy']} has day/month/year dates but {decided['mdy']} has "
+            "month/day/year; choose the date order"
+        )
+    if decided:
+        order = next(iter(decided))
+        orders = {i: order for i in orders}
+    elif ambiguous:
         raise AmbiguousDates(ambiguous, example.strip())
     return orders
 
