@@ -8,7 +8,7 @@ from typing import Any
 from planner.model import Card
 
 # Default length of a newly scheduled card, by kind (days, inclusive of the start day).
-DEFAULT_DAYS = {"initiative": 84, "epic": 42, "feature": 14, "story": 5}
+DEFAULT_DAYS = {"initiative": 90, "epic": 42, "feature": 14, "story": 5}
 
 
 def fmt_number(value: float) -> str:
@@ -37,19 +37,22 @@ def rice_explanation(
     return score, line
 
 
-def default_end(start: dt.date, kind: str) -> dt.date:
-    return start + dt.timedelta(days=DEFAULT_DAYS.get(kind, 14) - 1)
+def default_end(start: dt.date, kind: str, days: int | None = None) -> dt.date:
+    """The last day of a card of this kind starting on ``start`` (``days`` long, inclusive)."""
+    return start + dt.timedelta(days=max(1, days or DEFAULT_DAYS.get(kind, 14)) - 1)
 
 
-def date_change(card: Card, which: str, value: dt.date | None) -> dict[str, Any]:
+def date_change(
+    card: Card, which: str, value: dt.date | None, days: int | None = None
+) -> dict[str, Any]:
     """Fields to store when one date is set or cleared: a card has both dates or neither."""
     if value is None:
         return {"start": None, "end": None}
+    length = max(1, days or DEFAULT_DAYS.get(card.kind, 14))
     if which == "start":
         if card.end is None:
-            return {"start": value, "end": default_end(value, card.kind)}
+            return {"start": value, "end": value + dt.timedelta(days=length - 1)}
         return {"start": value}
     if card.start is None:
-        return {"start": value - dt.timedelta(days=DEFAULT_DAYS.get(card.kind, 14) - 1),
-                "end": value}  # fmt: skip
+        return {"start": value - dt.timedelta(days=length - 1), "end": value}
     return {"end": value}

@@ -77,9 +77,22 @@ class MainWindow(QMainWindow):
         self.history_dock.setWidget(self.history_view)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.history_dock)
         self.history_dock.hide()
+        from ui import export
+
+        export.install(self)
         history = self.history_dock.toggleViewAction()
         history.setText(self.tr("Undo &History"))
         self.view_menu.addAction(history)
+
+        from ui import backlog, card_editor, filter_bar, lanes_dialog, list_view, objectives, tags
+
+        card_editor.install(self)
+        backlog.install(self)
+        list_view.install(self)
+        filter_bar.install(self)
+        objectives.install(self)
+        lanes_dialog.install(self)
+        tags.install(self)
 
         from ui import board, legend, presentation, views_panel
 

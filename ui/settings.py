@@ -46,6 +46,23 @@ SETTINGS: dict[str, Setting] = {
         Setting("recent_files", "[]", "The last files opened, newest first (JSON list)",
                 internal=True),
         Setting("last_file", "", "The file to reopen at the next start", internal=True),
+        Setting("export_format", "pdf", "Format of the last export", ("pdf", "png", "svg"),
+                internal=True),
+        Setting("export_scale", 2.0, "PNG scale of the last export", (1.0, 2.0, 3.0),
+                internal=True),
+        Setting("export_dpi", 0, "PNG resolution of the last export (0: use the scale)",
+                minimum=0, maximum=2400, internal=True),
+        Setting("export_page_size", "A4", "Paper of the last PDF export or print",
+                ("A4", "A3", "Letter", "Legal", "Tabloid"), internal=True),
+        Setting("export_orientation", "landscape", "Orientation of the last PDF export or print",
+                ("landscape", "portrait"), internal=True),
+        Setting("export_fit", "page", "One page or tiled pages, last PDF export or print",
+                ("page", "tile"), internal=True),
+        Setting("export_margin_mm", 10.0, "Page margins in millimetres, last PDF export or print",
+                minimum=0.0, maximum=60.0, internal=True),
+        Setting("export_folder", "", "Folder of the last export", internal=True),
+        Setting("list_columns", "title,lane_id,status,start,end,priority,estimate,rice,owner,tags",
+                "Columns shown in the list view, in order", internal=True),
     )
 }  # fmt: skip
 
