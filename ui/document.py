@@ -22,7 +22,7 @@ class Document(QObject):
         super().__init__(parent)
         self.roadmap = roadmap
         self._selection: tuple[int, ...] = ()
-        self.active_view: object = None
+        self.active_view = None
         self.search = CardFilter()
         self._unsubscribe = roadmap.subscribe(self._on_roadmap_changed)
 
