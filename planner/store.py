@@ -342,7 +342,7 @@ class Roadmap:
                  lock_fd: int | None) -> None:  # fmt: skip
         self.path = path
         self._conn = conn
-        self.read_only = read_only
+        self._file_read_only = read_only
         self._lock_fd = lock_fd
         self._listeners: list[Listener] = []
         self._pending: list[Change] = []
@@ -475,7 +475,7 @@ class Roadmap:
         While a snapshot is in view only ``plans=True`` transactions (managing snapshots and
         scenarios) are allowed: a snapshot is never changed.
         """
-        if self.read_only:
+        if self._file_read_only:
             raise ReadOnlyError(f"{self.path.name} is open read-only; changes are not saved")
         if self._snapshot_shown is not None and not plans and self._depth == 0:
             raise ReadOnlyError(
@@ -1243,9 +1243,18 @@ class Roadmap:
         raise ValidationError(f"There is no plan, scenario or snapshot {wanted}")
 
     @property
+    def read_only(self) -> bool:
+        """True when edits are refused: the file is open read-only, or a snapshot is in view."""
+        return self._file_read_only or self._snapshot_shown is not None
+
+    @property
+    def file_read_only(self) -> bool:
+        """True when the file itself was opened read-only (no snapshot or scenario changes)."""
+        return self._file_read_only
+
+    @property
     def editable(self) -> bool:
-        """False when the file is read-only or a snapshot is in view."""
-        return not self.read_only and self._snapshot_shown is None
+        return not self.read_only
 
     def _plan_or(self, plan_id: int | None) -> int:
         return self.plan_id if plan_id is None else plan_id

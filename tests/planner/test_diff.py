@@ -213,6 +213,7 @@ def test_a_snapshot_in_view_refuses_edits(planned: Roadmap) -> None:
     snap = planned.take_snapshot("Q3 review")
     planned.use_plan(snap.id)
     assert not planned.editable
+    assert planned.read_only and not planned.file_read_only  # rooms refuse edits as usual
     with pytest.raises(ReadOnlyError, match="snapshot"):
         planned.add_card("Sneaky")
     with pytest.raises(ReadOnlyError):
@@ -221,7 +222,7 @@ def test_a_snapshot_in_view_refuses_edits(planned: Roadmap) -> None:
     scenario = planned.create_scenario("What if", source_id=snap.id)
     planned.rename_plan(snap.id, "Q3 review (final)")
     planned.use_plan(scenario.id)
-    assert planned.editable
+    assert planned.editable and not planned.read_only
     planned.add_card("Allowed in a scenario")
     assert len(planned.cards(plan_id=snap.id)) == 3
 
