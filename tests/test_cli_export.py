@@ -1,0 +1,83 @@
+"""`roadmap export` to PNG, PDF and SVG as a separate process with no display."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+MAIN = "import sys; from planner.cli import main; sys.exit(main())"
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}  # fmt: skip
+    return subprocess.run([sys.executable, "-c", MAIN, "export", *args], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return [p.name for p in folder.iterdir() if p.name.endswith(".part")]
+
+
+def test_pdf_png_svg_without_a_display(sample_path, tmp_path):
+    pdf, png, svg = tmp_path / "r.pdf", tmp_path / "r.png", tmp_path / "r.svg"
+    done = _run(str(sample_path), str(pdf), "--page-size", "a3", "--orientation", "portrait",
+                "--fit", "tile", "--title", "Board pack")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert f"wrote {pdf}" in done.stdout
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    assert "842 x 1191 pts (A3)" in info
+    text = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True,
+                          text=True).stdout  # fmt: skip
+    assert "Board pack" in text and "Übersetzung: German patient portal" in text
+
+    done = _run(str(sample_path), str(png), "--scale", "2", "--view", "Customers",
+                "--from", "2026-01-01", "--to", "2027-12-31")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    done = _run(str(sample_path), str(svg))
+    assert done.returncode == 0, done.stderr
+    assert "<svg" in svg.read_text(encoding="utf-8")
+    assert _leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--view", "Nobody"], "no view named 'Nobody'"),
+        (["--from", "2027-05-01", "--to", "2027-01-01"], "--to is before --from"),
+        (["--page-size", "B7"], "unknown page size"),
+        (["--scale", "8", "--from", "1990-01-01", "--to", "2150-01-01"], "megapixels"),
+    ],
+)
+def test_user_errors_print_one_line_exit_1_and_keep_out_intact(sample_path, tmp_path, extra,
+                                                                message):  # fmt: skip
+    out = tmp_path / ("r.png" if "--scale" in extra else "r.pdf")
+    out.write_bytes(b"the previous export")
+    done = _run(str(sample_path), str(out), *extra)
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], done.stderr
+    assert out.read_bytes() == b"the previous export"
+    assert _leftovers(tmp_path) == []
+
+
+def test_unwritable_path_is_one_line_and_exit_1(sample_path, tmp_path):
+    done = _run(str(sample_path), "/proc/roadmap-export-test.pdf")
+    assert done.returncode == 1
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert "cannot write" in done.stderr
+    done = _run(str(sample_path), str(tmp_path / "missing" / "r.pdf"))
+    assert done.returncode == 1 and "does not exist" in done.stderr
+
+
+def test_malformed_date_is_refused_in_one_line(sample_path, tmp_path):
+    done = _run(str(sample_path), str(tmp_path / "r.pdf"), "--from", "2027-13-01")
+    assert done.returncode != 0
+    assert "not a date" in done.stderr
+    assert not (tmp_path / "r.pdf").exists()

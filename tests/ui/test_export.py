@@ -1,0 +1,309 @@
+"""Exports as a reader sees them: image pixels, PDF pages and text, SVG text, print, the dialog."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QColor, QImage, QKeySequence
+
+from planner import Roadmap
+from planner.lens import Lens
+from ui import export
+from ui.export import (
+    HEADER_H,
+    IMAGE_PAD,
+    TITLE_H,
+    ExportError,
+    ExportOptions,
+    build_picture,
+    export_roadmap,
+    image_size,
+)
+
+TODAY = dt.date(2026, 11, 25)
+
+
+@pytest.fixture(autouse=True)
+def private_settings(tmp_path, monkeypatch):
+    """Remembered export settings go to a file of the test's own."""
+    path = str(tmp_path / "settings.ini")
+    monkeypatch.setattr("ui.settings._store", lambda: QSettings(path, QSettings.Format.IniFormat))
+
+
+@pytest.fixture
+def colored(tmp_path, qapp) -> Path:
+    """Two lanes, three cards with their own colours, one outside the spring window."""
+    path = tmp_path / "colored.roadmap"
+    with Roadmap.create(path, title="Colours") as r:
+        a = r.add_lane("Alpha", color="#3366cc")
+        b = r.add_lane("Beta", color="#22aa55")
+        r.add_card("Red card with a long enough title", lane_id=a.id,
+                   start=dt.date(2027, 3, 1), end=dt.date(2027, 4, 30), color="#ff0000")
+        r.add_card("Green card", lane_id=b.id, start=dt.date(2027, 5, 3),
+                   end=dt.date(2027, 6, 25), color="#00c000")
+        r.add_card("Autumn card", lane_id=b.id, start=dt.date(2027, 10, 4),
+                   end=dt.date(2027, 11, 26), color="#0000ff")  # fmt: skip
+    return path
+
+
+def _pdftotext(path: Path, page: int | None = None) -> str:
+    args = ["pdftotext", "-raw"]
+    if page is not None:
+        args += ["-f", str(page), "-l", str(page)]
+    return subprocess.run([*args, str(path), "-"], check=True, capture_output=True,
+                          text=True).stdout  # fmt: skip
+
+
+def _words(path: Path) -> list[tuple[int, float, float, float, float, str]]:
+    """(page, xMin, yMin, xMax, yMax, word) of every word, in points."""
+    import html
+    import re
+
+    out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], check=True, capture_output=True,
+                         text=True).stdout  # fmt: skip
+    words = []
+    page = 0
+    for line in out.splitlines():
+        if line.strip().startswith("<page "):
+            page += 1
+        m = re.search(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*)<',
+                      line)
+        if m:
+            words.append((page, *(float(m.group(i)) for i in range(1, 5)),
+                          html.unescape(m.group(5))))  # fmt: skip
+    return words
+
+
+def _titles(path: Path) -> list[str]:
+    with Roadmap.open(path, read_only=True) as r:
+        return [c.title for c in r.cards() if c.scheduled]
+
+
+def test_png_dimensions_are_exact_for_each_scale(colored, tmp_path):
+    with Roadmap.open(colored, read_only=True) as r:
+        w, h = image_size(build_picture(r, Lens(), ExportOptions(format="png"), today=TODAY))
+        sizes = {}
+        for scale in (1, 2, 3):
+            out = tmp_path / f"x{scale}.png"
+            export_roadmap(r, out, ExportOptions(format="png", scale=scale), today=TODAY)
+            image = QImage(str(out))
+            sizes[scale] = (image.width(), image.height())
+        export_roadmap(r, tmp_path / "dpi.png", ExportOptions(format="png", dpi=192), today=TODAY)
+    assert sizes == {1: (w, h), 2: (2 * w, 2 * h), 3: (3 * w, 3 * h)}
+    image = QImage(str(tmp_path / "dpi.png"))
+    assert (image.width(), image.height()) == (2 * w, 2 * h)
+    assert round(image.dotsPerMeterX() * 0.0254) == 192
+
+
+def test_a_cards_colour_is_at_its_pixels(colored, tmp_path):
+    scale = 2
+    out = tmp_path / "c.png"
+    with Roadmap.open(colored, read_only=True) as r:
+        picture = build_picture(r, Lens(), ExportOptions(format="png"), today=TODAY)
+        export_roadmap(r, out, ExportOptions(format="png", scale=scale), today=TODAY)
+    image = QImage(str(out))
+    for title, color in (("Red card with a long enough title", "#ff0000"),
+                         ("Green card", "#00c000")):  # fmt: skip
+        bar = next(b for lane in picture.lanes for b in lane.bars if b.card.title == title)
+        top = IMAGE_PAD + TITLE_H + HEADER_H + bar.y
+        left = IMAGE_PAD + picture.label_w
+        for fx in (0.1, 0.95):  # near each end, above the text
+            x = (left + bar.x0 + (bar.x1 - bar.x0) * fx) * scale
+            y = (top + 1.5) * scale
+            assert image.pixelColor(int(x), int(y)).name() == QColor(color).name(), (title, fx)
+        # and nothing of the bar's colour above it
+        above = (top - 3) * scale
+        assert image.pixelColor(int((left + bar.x0 + 10) * scale), int(above)).name() != color
+
+
+def test_image_size_cap_refuses_with_a_clear_message(colored, tmp_path):
+    out = tmp_path / "huge.png"
+    out.write_bytes(b"old image")
+    options = ExportOptions(format="png", scale=8, date_from=dt.date(1990, 1, 1),
+                            date_to=dt.date(2100, 1, 1))  # fmt: skip
+    with Roadmap.open(colored, read_only=True) as r, pytest.raises(ExportError) as info:
+        export_roadmap(r, out, options, today=TODAY)
+    assert "limit" in str(info.value) and "16384" in str(info.value)
+    assert out.read_bytes() == b"old image"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
+
+
+def test_pdf_sample_a4_landscape_one_page_readable_and_uncut(sample_path, tmp_path):
+    out = tmp_path / "a4.pdf"
+    with Roadmap.open(sample_path, read_only=True) as r:
+        result = export_roadmap(r, out, ExportOptions(format="pdf"), today=TODAY)
+    assert result.pages == 1 and not result.notes
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(out))
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (842, 595)
+    text = " ".join(_pdftotext(out).split())
+    for title in _titles(sample_path):
+        assert title in text, title
+    assert "Übersetzung: German patient portal" in text
+    words = _words(out)
+    margin = 10 / 25.4 * 72
+    for _page, x0, y0, x1, y1, word in words:
+        assert y1 - y0 >= 6.0, word  # text height in points: nothing under 6 pt
+        assert margin - 0.5 <= x0 and x1 <= 842 - margin + 0.5, word
+        assert margin - 0.5 <= y0 and y1 <= 595 - margin + 0.5, word
+
+
+def test_pdf_page_sizes_and_orientation(colored, tmp_path):
+    from pypdf import PdfReader
+
+    expected = {("A3", "portrait"): (842, 1191), ("Letter", "landscape"): (792, 612),
+                ("Legal", "portrait"): (612, 1008), ("Tabloid", "landscape"): (1224, 792)}
+    with Roadmap.open(colored, read_only=True) as r:
+        for (size, orientation), dims in expected.items():
+            out = tmp_path / f"{size}.pdf"
+            export_roadmap(r, out, ExportOptions(page_size=size, orientation=orientation),
+                           today=TODAY)  # fmt: skip
+            box = PdfReader(str(out)).pages[0].mediabox
+            assert (round(float(box.width)), round(float(box.height))) == dims
+
+
+def test_tiling_repeats_header_and_lane_names_and_numbers_pages(sample_path, tmp_path):
+    out = tmp_path / "tiled.pdf"
+    with Roadmap.open(sample_path, read_only=True) as r:
+        lanes = [lane.name for lane in r.lanes()]
+        result = export_roadmap(r, out, ExportOptions(page_size="A3", fit="tile"), today=TODAY)
+    from pypdf import PdfReader
+
+    pages = len(PdfReader(str(out)).pages)
+    assert pages == result.pages >= 2
+    for n in range(1, pages + 1):
+        text = _pdftotext(out, n)
+        assert any(f"Q{q} " in text for q in "1234"), n  # the time header
+        assert sum(name in text for name in lanes) >= 1, n  # lane names
+        assert f"Page {n} of {pages}" in text
+        assert "Tandem" in text  # the title
+    all_text = " ".join(_pdftotext(out).split())
+    for title in _titles(sample_path):
+        assert title in all_text, title
+    for page, x0, y0, x1, y1, word in _words(out):
+        assert y1 - y0 >= 6.0 and x0 >= 28 - 0.5 and x1 <= 1191 - 28 + 0.5, (page, word)
+
+
+def test_fit_that_would_shrink_text_below_6pt_tiles_and_says_so(tmp_path, qapp):
+    path = tmp_path / "big.roadmap"
+    with Roadmap.create(path, title="Big") as r:
+        lanes = [r.add_lane(f"Team {i}").id for i in range(12)]
+        r.add_cards([{"title": f"Card {i}", "lane_id": lanes[i % 12],
+                      "start": dt.date(2027, 1, 1) + dt.timedelta(days=i * 3),
+                      "end": dt.date(2027, 1, 20) + dt.timedelta(days=i * 3)}
+                     for i in range(240)])  # fmt: skip
+        result = export_roadmap(r, tmp_path / "big.pdf", ExportOptions(), today=TODAY)
+    assert result.pages > 1
+    assert any("6 pt" in note for note in result.notes)
+
+
+def test_date_window_leaves_out_cards_outside_it(colored, tmp_path):
+    out = tmp_path / "spring.pdf"
+    options = ExportOptions(date_from=dt.date(2027, 3, 1), date_to=dt.date(2027, 6, 30))
+    with Roadmap.open(colored, read_only=True) as r:
+        export_roadmap(r, out, options, today=TODAY)
+    text = " ".join(_pdftotext(out).split())
+    assert "Red card with a long enough title" in text and "Green card" in text
+    assert "Autumn card" not in text
+    assert "Oct" not in text.split("Colours", 1)[1].split("Page")[0].replace("October", "")
+
+
+def test_svg_has_the_titles_as_text(colored, tmp_path):
+    out = tmp_path / "r.svg"
+    with Roadmap.open(colored, read_only=True) as r:
+        result = export_roadmap(r, out, ExportOptions(format="svg"), today=TODAY)
+    import xml.etree.ElementTree as ET
+
+    root = ET.parse(out).getroot()
+    assert root.tag.endswith("svg")
+    text = out.read_text(encoding="utf-8")
+    assert "Green card" in text and "Colours" in text
+    assert result.size[0] > 100
+
+
+def test_view_lens_is_used(sample_path, tmp_path):
+    out = tmp_path / "customers.pdf"
+    with Roadmap.open(sample_path, read_only=True) as r:
+        view = r.view_named("Customers")
+        lens = Lens.from_view(view)
+        hidden = [c.title for c in r.cards() if c.scheduled and not lens.includes(c)]
+        export_roadmap(r, out, ExportOptions(), lens=lens, today=TODAY)
+    text = " ".join(_pdftotext(out).split())
+    assert hidden and not any(title in text for title in hidden)
+    assert "Customers" in text
+
+
+def test_print_paints_pages_on_a_printer(window, tmp_path):
+    from PySide6.QtPrintSupport import QPrinter
+
+    from ui.export_dialog import make_printer, print_picture
+
+    printer = make_printer(ExportOptions(page_size="A3", fit="tile"))
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    out = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(out))
+    pages = print_picture(printer, window.document, fit="tile")
+    del printer
+    assert pages >= 2
+    assert "Scheduling engine v3" in _pdftotext(out)
+
+
+def test_window_has_export_and_print_actions(window):
+    actions = window.export_actions
+    assert actions["print"].shortcut() == QKeySequence(QKeySequence.StandardKey.Print)
+    texts = [a.text() for a in window.file_menu.actions()]
+    assert "&Export Image/PDF…" in texts and "&Print…" in texts
+
+
+def test_dialog_previews_exports_and_remembers(window, qtbot, tmp_path):
+    from ui.export_dialog import ExportDialog
+
+    dialog = ExportDialog(window.document, window)
+    qtbot.addWidget(dialog)
+    assert not dialog.preview.pixmap().isNull()
+    assert "page" in dialog.info.text()
+    dialog.format_box.setCurrentIndex(dialog.format_box.findData("png"))
+    dialog.scale_box.setCurrentIndex(dialog.scale_box.findData(3.0))
+    qtbot.waitUntil(lambda: "pixels" in dialog.info.text())
+    out = tmp_path / "dialog.png"
+    result = dialog.export_to(out)
+    assert QImage(str(out)).width() == result.size[0]
+    dialog.close()
+
+    again = ExportDialog(window.document, window)
+    qtbot.addWidget(again)
+    assert again.format_box.currentData() == "png"
+    assert again.scale_box.currentData() == 3.0
+    again.format_box.setCurrentIndex(again.format_box.findData("pdf"))
+    again.page_box.setCurrentIndex(again.page_box.findData("A3"))
+    again.fit_box.setCurrentIndex(again.fit_box.findData("tile"))
+    again.update_preview()
+    assert "A3" in again.info.text()
+    again.export_to(tmp_path / "dialog.pdf")
+    third = ExportDialog(window.document, window)
+    qtbot.addWidget(third)
+    assert (third.format_box.currentData(), third.page_box.currentData(),
+            third.fit_box.currentData()) == ("pdf", "A3", "tile")  # fmt: skip
+
+
+def test_hostile_titles_are_plain_text(tmp_path, qapp):
+    path = tmp_path / "hostile.roadmap"
+    with Roadmap.create(path, title="<b>bold</b>") as r:
+        lane = r.add_lane("<img src='/dev/zero'>")
+        r.add_card("<table><tr><td>x</td></tr></table>", lane_id=lane.id,
+                   start=dt.date(2027, 1, 4), end=dt.date(2027, 3, 26))  # fmt: skip
+        export_roadmap(r, tmp_path / "h.pdf", ExportOptions(), today=TODAY)
+    text = _pdftotext(tmp_path / "h.pdf")
+    assert "<table><tr><td>x</td></tr></table>" in text and "<b>bold</b>" in text
+
+
+def test_unknown_page_size_is_refused():
+    with pytest.raises(ExportError, match="Tabloid"):
+        export.page_layout(ExportOptions(page_size="B5"))
