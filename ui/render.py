@@ -1,0 +1,502 @@
+"""Painting primitives shared by the timeline window and by exports, so both look the same.
+
+Every function takes a QPainter, geometry and a Theme; none keeps widget state. Text from the
+file is drawn with ``drawText`` (never parsed as rich text).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPalette,
+    QPen,
+    QPolygonF,
+)
+
+from planner import dates
+from planner.layout import TimeScale
+
+HEADER_ROW = 22
+HEADER_HEIGHT = 2 * HEADER_ROW
+LANE_LABEL_WIDTH = 170
+HANDLE = 6  # resize handle width in pixels, whatever the zoom
+LINK_HANDLE = 10  # the dependency handle just right of a bar
+MIN_BAR = 2 * HANDLE + 6  # a bar is never narrower than its two handles and a grip
+
+STATUS_GLYPHS = {"idea": "○", "planned": "◔", "in_progress": "◑", "done": "●", "dropped": "✕"}
+STATUS_COLORS = {
+    "idea": "#9e9e9e",
+    "planned": "#4e79a7",
+    "in_progress": "#f28e2b",
+    "done": "#59a14f",
+    "dropped": "#b07aa1",
+}
+
+
+@dataclass
+class Theme:
+    """Colours and fonts of the timeline; built from a palette for light and dark modes."""
+
+    dark: bool = False
+    background: QColor = field(default_factory=lambda: QColor("#ffffff"))
+    band_alt: QColor = field(default_factory=lambda: QColor("#f5f6f8"))
+    grid: QColor = field(default_factory=lambda: QColor("#e3e5e8"))
+    grid_major: QColor = field(default_factory=lambda: QColor("#c5c9cf"))
+    text: QColor = field(default_factory=lambda: QColor("#1f2328"))
+    muted: QColor = field(default_factory=lambda: QColor("#5f6670"))
+    header_bg: QColor = field(default_factory=lambda: QColor("#eef0f3"))
+    today: QColor = field(default_factory=lambda: QColor("#d62728"))
+    warning: QColor = field(default_factory=lambda: QColor("#e8590c"))
+    arrow: QColor = field(default_factory=lambda: QColor("#6b7280"))
+    selection: QColor = field(default_factory=lambda: QColor("#1a73e8"))
+    highlight: QColor = field(default_factory=lambda: QColor("#ffd43b"))
+    sprint_band: QColor = field(default_factory=lambda: QColor(26, 115, 232, 18))
+    font: QFont = field(default_factory=QFont)
+
+    @classmethod
+    def from_palette(cls, palette: QPalette, font: QFont | None = None) -> Theme:
+        """A theme matching the widget palette (dark when the window colour is dark)."""
+        base = palette.color(QPalette.ColorRole.Base)
+        dark = base.lightness() < 128
+        theme = cls.dark_theme() if dark else cls()
+        theme.background = QColor(base)
+        theme.text = QColor(palette.color(QPalette.ColorRole.Text))
+        theme.selection = QColor(palette.color(QPalette.ColorRole.Highlight))
+        if font is not None:
+            theme.font = QFont(font)
+        return theme
+
+    @classmethod
+    def dark_theme(cls) -> Theme:
+        return cls(
+            dark=True, background=QColor("#1e1f22"), band_alt=QColor("#25272b"),
+            grid=QColor("#34373c"), grid_major=QColor("#4a4e55"), text=QColor("#e6e6e6"),
+            muted=QColor("#a0a6ad"), header_bg=QColor("#2b2d31"), today=QColor("#ff6b6b"),
+            warning=QColor("#ff922b"), arrow=QColor("#9aa0a6"), selection=QColor("#4dabf7"),
+            highlight=QColor("#ffd43b"), sprint_band=QColor(77, 171, 247, 22),
+        )  # fmt: skip
+
+
+class ElideCache:
+    """Elided titles per (title, width, font): eliding 10,000 titles per frame is too slow."""
+
+    def __init__(self, limit: int = 20000) -> None:
+        self._cache: dict[tuple[str, int, str], str] = {}
+        self._limit = limit
+
+    def elide(self, text: str, width: float, font: QFont) -> str:
+        w = int(width)
+        key = (text, w, font.key())
+        got = self._cache.get(key)
+        if got is None:
+            if len(self._cache) > self._limit:
+                self._cache.clear()
+            # Eliding 100,000 characters is slow; no bar shows more than a few hundred.
+            head = text[:400].replace("\n", " ")
+            got = QFontMetricsF(font).elidedText(head, Qt.TextElideMode.ElideRight, w)
+            if got == head and len(head) < len(text):
+                got = QFontMetricsF(font).elidedText(head + "……", Qt.TextElideMode.ElideRight, w)
+            self._cache[key] = got
+        return got
+
+
+ELIDE = ElideCache()
+
+
+def text_color_on(fill: QColor) -> QColor:
+    """Black or white, whichever reads better on ``fill``."""
+    lum = 0.2126 * fill.redF() + 0.7152 * fill.greenF() + 0.0722 * fill.blueF()
+    return QColor("#111111") if lum > 0.6 else QColor("#ffffff")
+
+
+def _color(value: str | QColor) -> QColor:
+    c = QColor(value)
+    return c if c.isValid() else QColor("#8c8c8c")
+
+
+def fmt_estimate(value: float | None) -> str:
+    if value is None or not math.isfinite(value):
+        return ""
+    return f"{value:g}"
+
+
+def paint_card(
+    painter: QPainter,
+    rect: QRectF,
+    title: str,
+    color: str | QColor,
+    theme: Theme,
+    *,
+    status: str | None = None,
+    estimate: float | None = None,
+    subtitle: str = "",
+    fields: Sequence[str] = ("title", "status", "estimate"),
+    selected: bool = False,
+    highlighted: bool = False,
+    dimmed: bool = False,
+    flagged: bool = False,
+    hovered: bool = False,
+) -> None:
+    """A card bar: rounded rect, elided title, status and estimate badges when there is room."""
+    fill = _color(color)
+    if status == "dropped" or dimmed:
+        fill.setAlpha(90 if dimmed else 140)
+    w = rect.width()
+    if w < 6:
+        painter.fillRect(rect, fill)
+        if selected:
+            painter.fillRect(rect.adjusted(0, -2, 0, 2), theme.selection)
+        return
+    radius = min(5.0, rect.height() / 3, w / 3)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(fill)
+    painter.drawRoundedRect(rect, radius, radius)
+    if highlighted:
+        painter.setPen(QPen(theme.highlight, 3))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(rect.adjusted(-1.5, -1.5, 1.5, 1.5), radius + 1, radius + 1)
+    if flagged:
+        pen = QPen(theme.warning, 2, Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(rect.adjusted(1, 1, -1, -1), radius, radius)
+    if selected or hovered:
+        pen = QPen(theme.selection if selected else fill.darker(140), 2.5 if selected else 1.5)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(rect.adjusted(-1, -1, 1, 1), radius + 1, radius + 1)
+        if selected and w >= MIN_BAR:
+            painter.setPen(QPen(text_color_on(fill), 1.2))
+            for x in (rect.left() + HANDLE / 2, rect.right() - HANDLE / 2):
+                painter.drawLine(QLineF(x, rect.top() + 6, x, rect.bottom() - 6))
+    if w < 28:
+        return
+    font = QFont(theme.font)
+    font.setPixelSize(max(9, int(rect.height() * 0.5)))
+    painter.setFont(font)
+    ink = text_color_on(fill)
+    if dimmed:
+        ink.setAlpha(140)
+    left = rect.left() + HANDLE + 2
+    right = rect.right() - HANDLE - 2
+    if w >= 110:
+        badge_font = QFont(font)
+        badge_font.setPixelSize(max(8, int(rect.height() * 0.42)))
+        fm = QFontMetricsF(badge_font)
+        painter.setFont(badge_font)
+        est = fmt_estimate(estimate) if "estimate" in fields else ""
+        if est:
+            bw = fm.horizontalAdvance(est) + 8
+            badge = QRectF(right - bw, rect.top() + 4, bw, rect.height() - 8)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(255, 255, 255, 70) if ink.lightness() > 128
+                             else QColor(0, 0, 0, 40))  # fmt: skip
+            painter.drawRoundedRect(badge, badge.height() / 2, badge.height() / 2)
+            painter.setPen(ink)
+            painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, est)
+            right = badge.left() - 4
+        if status and "status" in fields and status in STATUS_GLYPHS:
+            glyph = STATUS_GLYPHS[status]
+            gw = fm.horizontalAdvance(glyph) + 2
+            painter.setPen(ink)
+            painter.drawText(QRectF(left, rect.top(), gw, rect.height()),
+                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, glyph)
+            left += gw + 3
+        painter.setFont(font)
+    if "title" in fields or subtitle:
+        text = title if "title" in fields else ""
+        if subtitle:
+            text = f"{text} · {subtitle}" if text else subtitle
+        avail = right - left
+        if avail > 10 and text:
+            painter.setPen(ink)
+            shown = ELIDE.elide(text, avail, font)
+            painter.drawText(QRectF(left, rect.top(), avail, rect.height()),
+                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
+                             | Qt.TextFlag.TextSingleLine, shown)  # fmt: skip
+
+
+def paint_milestone(
+    painter: QPainter,
+    x: float,
+    top: float,
+    bottom: float,
+    label: str,
+    color: str | QColor,
+    theme: Theme,
+    *,
+    selected: bool = False,
+    show_label: bool = True,
+) -> QRectF:
+    """A diamond with a vertical line down to ``bottom`` and a label; returns the diamond rect."""
+    c = _color(color)
+    painter.setPen(QPen(c, 1.2, Qt.PenStyle.DashLine))
+    painter.drawLine(QLineF(x, top + 8, x, bottom))
+    size = 8.0
+    cy = top + size + 1
+    diamond = QPolygonF([QPointF(x, cy - size), QPointF(x + size, cy), QPointF(x, cy + size),
+                         QPointF(x - size, cy)])  # fmt: skip
+    painter.setPen(QPen(theme.selection, 2) if selected else QPen(c.darker(130), 1))
+    painter.setBrush(c)
+    painter.drawPolygon(diamond)
+    if show_label and label:
+        font = QFont(theme.font)
+        font.setPixelSize(11)
+        font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(theme.text)
+        shown = ELIDE.elide(label, 220, font)
+        painter.drawText(QRectF(x + size + 4, cy - 9, 230, 18),
+                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, shown)
+    return QRectF(x - size, cy - size, 2 * size, 2 * size)
+
+
+@dataclass(frozen=True)
+class Band:
+    """A lane band to paint: its vertical extent, colour and place in the order."""
+
+    top: float
+    height: float
+    color: str
+    index: int
+    dimmed: bool = False
+
+
+def paint_lane_bands(painter: QPainter, rect: QRectF, bands: Iterable[Band], theme: Theme) -> None:
+    """Lanes as tinted horizontal bands with a separator, within the exposed ``rect``."""
+    painter.fillRect(rect, theme.background)
+    for band in bands:
+        r = QRectF(rect.left(), band.top, rect.width(), band.height)
+        if not r.intersects(rect):
+            continue
+        tint = _color(band.color)
+        tint.setAlpha(10 if band.dimmed else (30 if theme.dark else 22))
+        if band.index % 2:
+            painter.fillRect(r, theme.band_alt)
+        painter.fillRect(r, tint)
+        painter.setPen(QPen(theme.grid_major, 1))
+        painter.drawLine(QLineF(rect.left(), r.bottom(), rect.right(), r.bottom()))
+
+
+def paint_grid(
+    painter: QPainter, rect: QRectF, scale: TimeScale, theme: Theme, show_sprints: bool = False,
+    sprint_start: dt.date | None = None, sprint_length: int = 14, week_start: int = 0,
+) -> None:  # fmt: skip
+    """Vertical lines at the header's ticks, stronger at the upper row's."""
+    upper, lower = dates.header_units(scale.px_per_day, show_sprints)
+    lo, hi = scale.date_at(rect.left()), scale.date_at(rect.right())
+    for unit, pen in ((lower, QPen(theme.grid, 1)), (upper, QPen(theme.grid_major, 1))):
+        if unit == "day" and scale.px_per_day < 4:
+            continue
+        painter.setPen(pen)
+        for tick in dates.iter_ticks(unit, lo, hi, sprint_start, sprint_length, week_start):
+            x = scale.x_for_date(tick.start)
+            painter.drawLine(QLineF(x, rect.top(), x, rect.bottom()))
+
+
+def paint_sprint_bands(
+    painter: QPainter, rect: QRectF, scale: TimeScale, sprint_start: dt.date | None,
+    sprint_length: int, theme: Theme,
+) -> None:  # fmt: skip
+    """Every other sprint shaded, so sprints read at a glance."""
+    lo, hi = scale.date_at(rect.left()), scale.date_at(rect.right())
+    for day in dates.sprint_boundaries(sprint_start, sprint_length, lo, hi):
+        if dates.sprint_number(day, sprint_start, sprint_length) % 2 == 0:
+            continue
+        x0 = scale.x_for_date(day)
+        x1 = scale.x_for_date(dates.add_days(day, sprint_length))
+        painter.fillRect(QRectF(x0, rect.top(), x1 - x0, rect.height()), theme.sprint_band)
+
+
+def paint_today_line(painter: QPainter, x: float, top: float, bottom: float, theme: Theme) -> None:
+    painter.setPen(QPen(theme.today, 2))
+    painter.drawLine(QLineF(x, top, x, bottom))
+
+
+def paint_dependency(
+    painter: QPainter, start: QPointF, end: QPointF, theme: Theme, violated: bool = False
+) -> None:
+    """An arrow from a predecessor's end to its successor's start; violated ones in warning."""
+    color = theme.warning if violated else theme.arrow
+    pen = QPen(color, 2.2 if violated else 1.4)
+    if violated:
+        pen.setStyle(Qt.PenStyle.DashLine)
+    painter.setPen(pen)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    path = QPainterPath(start)
+    mid = start.x() + 10
+    if end.x() > start.x() + 20:
+        mid = max(start.x() + 10, (start.x() + end.x()) / 2)
+    if end.x() > start.x() + 20:
+        path.cubicTo(QPointF(mid, start.y()), QPointF(mid, end.y()), QPointF(end.x() - 4, end.y()))
+    else:
+        path.lineTo(mid, start.y())
+        midy = (start.y() + end.y()) / 2
+        path.cubicTo(QPointF(mid + 10, midy), QPointF(end.x() - 20, midy),
+                     QPointF(end.x() - 12, end.y()))  # fmt: skip
+        path.lineTo(end.x() - 4, end.y())
+    painter.drawPath(path)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(color)
+    tip = QPointF(end.x(), end.y())
+    painter.drawPolygon(QPolygonF([tip, QPointF(tip.x() - 7, tip.y() - 4),
+                                   QPointF(tip.x() - 7, tip.y() + 4)]))  # fmt: skip
+
+
+def paint_ghost(painter: QPainter, ghost: QRectF, current: QRectF | None, theme: Theme) -> None:
+    """Where a card was (compare mode): a dashed outline and an arrow to where it is now."""
+    pen = QPen(theme.muted, 1.5, Qt.PenStyle.DashLine)
+    painter.setPen(pen)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawRoundedRect(ghost, 4, 4)
+    if current is None or current.isEmpty():
+        return
+    a = ghost.center()
+    b = current.center()
+    if QLineF(a, b).length() < 4:
+        return
+    painter.drawLine(QLineF(a, b))
+    line = QLineF(b, a)
+    line.setLength(8)
+    angle = math.radians(line.angle())
+    for da in (-0.45, 0.45):
+        p = QPointF(b.x() + 8 * math.cos(angle + da), b.y() - 8 * math.sin(angle + da))
+        painter.drawLine(QLineF(b, p))
+
+
+def paint_time_header(
+    painter: QPainter,
+    rect: QRectF,
+    scale: TimeScale,
+    scene_x0: float,
+    theme: Theme,
+    *,
+    show_sprints: bool = False,
+    sprint_start: dt.date | None = None,
+    sprint_length: int = 14,
+    week_start: int = 0,
+    today: dt.date | None = None,
+) -> None:
+    """The two-row time header for the scene x range starting at ``scene_x0`` painted into rect."""
+    painter.save()
+    painter.setClipRect(rect)
+    painter.fillRect(rect, theme.header_bg)
+    upper, lower = dates.header_units(scale.px_per_day, show_sprints)
+    lo = scale.date_at(scene_x0)
+    hi = scale.date_at(scene_x0 + rect.width())
+    row_h = rect.height() / 2
+    font = QFont(theme.font)
+    font.setPixelSize(max(9, int(row_h * 0.55)))
+    painter.setFont(font)
+    fm = QFontMetricsF(font)
+    for row, unit in enumerate((upper, lower)):
+        top = rect.top() + row * row_h
+        for tick in dates.iter_ticks(unit, lo, hi, sprint_start, sprint_length, week_start):
+            x0 = rect.left() + scale.x_for_date(tick.start) - scene_x0
+            x1 = rect.left() + scale.x_for_date(tick.end) - scene_x0
+            painter.setPen(QPen(theme.grid_major, 1))
+            painter.drawLine(QLineF(x0, top + (0 if row == 0 else row_h * 0.35), x0, top + row_h))
+            left = max(x0, rect.left())
+            cell = QRectF(left + 4, top, min(x1, rect.right()) - left - 6, row_h)
+            if cell.width() <= 4:
+                continue
+            text = tick.label
+            if fm.horizontalAdvance(text) > cell.width():
+                text = tick.short
+                if fm.horizontalAdvance(text) > cell.width():
+                    continue
+            painter.setPen(theme.text if row == 0 else theme.muted)
+            painter.drawText(cell, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
+    painter.setPen(QPen(theme.grid_major, 1))
+    painter.drawLine(QLineF(rect.left(), rect.top() + row_h, rect.right(), rect.top() + row_h))
+    painter.drawLine(QLineF(rect.left(), rect.bottom() - 0.5, rect.right(), rect.bottom() - 0.5))
+    if today is not None:
+        x = rect.left() + scale.x_for_date(today) - scene_x0
+        if rect.left() <= x <= rect.right():
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(theme.today)
+            painter.drawPolygon(QPolygonF([QPointF(x - 5, rect.bottom() - 7),
+                                           QPointF(x + 5, rect.bottom() - 7),
+                                           QPointF(x, rect.bottom())]))  # fmt: skip
+    painter.restore()
+
+
+@dataclass(frozen=True)
+class LaneLabel:
+    """A lane name to paint at a y (in the target's coordinates)."""
+
+    name: str
+    top: float
+    height: float
+    color: str
+    collapsed: bool = False
+    count: int = 0
+    dimmed: bool = False
+    selected: bool = False
+
+
+def paint_lane_labels(
+    painter: QPainter, rect: QRectF, labels: Iterable[LaneLabel], theme: Theme
+) -> None:
+    """Lane names in the frozen left column: colour chip, collapse arrow, name and card count."""
+    painter.save()
+    painter.setClipRect(rect)
+    painter.fillRect(rect, theme.header_bg)
+    font = QFont(theme.font)
+    font.setPixelSize(12)
+    small = QFont(font)
+    small.setPixelSize(10)
+    for lab in labels:
+        r = QRectF(rect.left(), lab.top, rect.width(), lab.height)
+        if not r.intersects(rect):
+            continue
+        if lab.selected:
+            painter.fillRect(r, QColor(theme.selection.red(), theme.selection.green(),
+                                       theme.selection.blue(), 40))  # fmt: skip
+        chip = _color(lab.color)
+        if lab.dimmed:
+            chip.setAlpha(90)
+        painter.fillRect(QRectF(r.left(), r.top() + 1, 5, r.height() - 2), chip)
+        painter.setPen(theme.muted)
+        painter.setFont(small)
+        arrow = "▸" if lab.collapsed else "▾"
+        painter.drawText(QRectF(r.left() + 8, r.top() + 4, 14, 18), Qt.AlignmentFlag.AlignCenter,
+                         arrow)  # fmt: skip
+        painter.setFont(font)
+        ink = QColor(theme.text)
+        if lab.dimmed:
+            ink.setAlpha(110)
+        painter.setPen(ink)
+        text_rect = QRectF(r.left() + 24, r.top() + 4, r.width() - 30, 18)
+        painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                         ELIDE.elide(lab.name, text_rect.width(), font))  # fmt: skip
+        if lab.height >= 40 or lab.collapsed:
+            painter.setFont(small)
+            painter.setPen(theme.muted)
+            count = f"{lab.count} card" + ("" if lab.count == 1 else "s")
+            if lab.collapsed:
+                painter.drawText(QRectF(r.right() - 70, r.top() + 4, 64, 18),
+                                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, count)
+            else:
+                painter.drawText(QRectF(r.left() + 24, r.top() + 22, r.width() - 30, 14),
+                                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, count)
+        painter.setPen(QPen(theme.grid_major, 1))
+        painter.drawLine(QLineF(r.left(), r.bottom(), r.right(), r.bottom()))
+    painter.setPen(QPen(theme.grid_major, 1))
+    painter.drawLine(QLineF(rect.right() - 0.5, rect.top(), rect.right() - 0.5, rect.bottom()))
+    painter.restore()
+
+
+def brush(color: str | QColor) -> QBrush:
+    return QBrush(_color(color))

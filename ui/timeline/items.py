@@ -1,0 +1,133 @@
+"""Scene items: one per card and one per milestone, each painting itself with ui.render."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+
+from planner.layout import BAR_HEIGHT
+from planner.model import Card, Milestone
+from ui import render
+
+if TYPE_CHECKING:
+    from ui.timeline.scene import TimelineScene
+
+CARD_TYPE = 65536 + 1  # QGraphicsItem.UserType + 1
+MILESTONE_TYPE = 65536 + 2
+_PAD = render.HANDLE
+
+
+class CardItem(QGraphicsItem):
+    """A card's bar; its geometry comes from the scene's layout, never from a mouse drag."""
+
+    def __init__(self, card: Card) -> None:
+        super().__init__()
+        self.card = card
+        self.card_id = card.id
+        self.width = float(render.MIN_BAR)
+        self.flagged = False
+        self.color = "#8c8c8c"
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
+        self.setZValue(10)
+
+    def type(self) -> int:  # noqa: A003 - Qt override
+        return int(CARD_TYPE)
+
+    def set_geometry(self, x: float, y: float, width: float) -> None:
+        """Place the bar; only touches Qt when something changed."""
+        width = max(float(render.MIN_BAR), width)
+        if width != self.width:
+            self.prepareGeometryChange()
+            self.width = width
+        pos = self.pos()
+        if pos.x() != x or pos.y() != y:
+            self.setPos(x, y)
+
+    def bar_rect(self) -> QRectF:
+        return QRectF(0, 0, self.width, BAR_HEIGHT)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
+        return QRectF(-_PAD, -4, self.width + 2 * _PAD + render.LINK_HANDLE, BAR_HEIGHT + 8)
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addRect(QRectF(-_PAD / 2, 0, self.width + _PAD, BAR_HEIGHT))
+        return path
+
+    def link_handle_rect(self) -> QRectF:
+        """The dot right of the bar that starts a dependency drag."""
+        return QRectF(self.width + 2, BAR_HEIGHT / 2 - 5, render.LINK_HANDLE, 10)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:  # fmt: skip
+        scene: TimelineScene | None = self.scene()  # type: ignore[assignment]
+        if scene is None:
+            return
+        card = self.card
+        lens = scene.lens
+        dimmed = scene.spotlight is not None and scene.lane_key(card) != scene.spotlight
+        subtitle = ""
+        if "owner" in lens.fields and card.owner:
+            subtitle = card.owner
+        if "dates" in lens.fields and card.start is not None and card.end is not None:
+            rng = lens.format_range(*sorted((card.start, card.end)))
+            subtitle = f"{subtitle} · {rng}" if subtitle else rng
+        if "tags" in lens.fields and card.tags:
+            tags = " ".join("#" + t for t in card.tags[:4])
+            subtitle = f"{subtitle} · {tags}" if subtitle else tags
+        selected = self.isSelected()
+        render.paint_card(
+            painter, self.bar_rect(), card.title, self.color, scene.theme,
+            status=card.status, estimate=card.estimate, subtitle=subtitle, fields=lens.fields,
+            selected=selected, highlighted=card.id in scene.highlight, dimmed=dimmed,
+            flagged=self.flagged,
+        )  # fmt: skip
+        if selected and not scene.read_only and self.width >= render.MIN_BAR:
+            r = self.link_handle_rect()
+            painter.setPen(QPen(scene.theme.selection, 1.5))
+            painter.setBrush(scene.theme.background)
+            painter.drawEllipse(QPointF(r.center().x(), r.center().y()), 4, 4)
+
+
+class MilestoneItem(QGraphicsItem):
+    """A milestone: a diamond with its label and a line down through its lane or all lanes."""
+
+    def __init__(self, milestone: Milestone) -> None:
+        super().__init__()
+        self.milestone = milestone
+        self.milestone_id = milestone.id
+        self.height = 40.0
+        self.color = milestone.color or "#7048e8"
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
+        self.setZValue(20)
+
+    def type(self) -> int:  # noqa: A003 - Qt override
+        return int(MILESTONE_TYPE)
+
+    def set_geometry(self, x: float, y: float, height: float) -> None:
+        if height != self.height:
+            self.prepareGeometryChange()
+            self.height = height
+        if self.pos().x() != x or self.pos().y() != y:
+            self.setPos(x, y)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
+        return QRectF(-10, 0, 250, self.height)
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addRect(QRectF(-10, 0, 20, 20))
+        return path
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:  # fmt: skip
+        scene: TimelineScene | None = self.scene()  # type: ignore[assignment]
+        if scene is None:
+            return
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        render.paint_milestone(painter, 0.0, 0.0, self.height, self.milestone.title, self.color,
+                               scene.theme, selected=self.isSelected())  # fmt: skip
+        painter.setPen(Qt.PenStyle.NoPen)

@@ -1,0 +1,467 @@
+"""The timeline's scene: a picture of the document, updated item by item as the file changes.
+
+It can be built from a Document without any view, so exports render exactly what the window
+shows: ``scene.render(painter, target, source)`` plus ui.render's header and lane names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, QPointF, QRect, QRectF, Signal
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import QGraphicsScene
+
+from planner import dates
+from planner.layout import (
+    BAR_HEIGHT,
+    ZOOM_PRESETS,
+    LaneBox,
+    TimeScale,
+    card_y,
+    lane_at,
+    lane_boxes,
+    row_count,
+    stack_rows,
+)
+from planner.lens import Lens, color_for
+from planner.model import Card, Dependency, Lane, Milestone, Objective
+from planner.store import Change
+from ui import render
+from ui.timeline.items import CardItem, MilestoneItem
+
+NO_LANE = -1  # the key of the band holding dated cards that have no lane
+MILESTONE_STRIP = 26  # room above the first lane for roadmap-wide milestones
+NO_LANE_COLOR = "#8c8c8c"
+
+
+@dataclass(frozen=True)
+class Ghost:
+    """Where a card was in a compared plan."""
+
+    card_id: int
+    lane_id: int | None
+    start: dt.date
+    end: dt.date
+
+
+class TimelineScene(QGraphicsScene):
+    """Lanes, cards and milestones of the document under the active lens."""
+
+    layout_changed = Signal()  # lanes moved or grew: headers and lane names repaint
+
+    def __init__(self, document: object, parent: QObject | None = None,
+                 px_per_day: float = ZOOM_PRESETS["months"]) -> None:  # fmt: skip
+        super().__init__(parent)
+        self.document = document
+        self.roadmap = document.roadmap  # type: ignore[attr-defined]
+        self.theme = render.Theme()
+        self.show_sprints = False
+        self.read_only = False
+        self.spotlight: int | None = None
+        self.highlight: frozenset[int] = frozenset()
+        self.ghosts: list[Ghost] = []
+        self.link_preview: tuple[QPointF, QPointF] | None = None
+        self.drop_preview: QRectF | None = None
+        self.today = dt.date.today()
+        self.card_items: dict[int, CardItem] = {}
+        self.milestone_items: dict[int, MilestoneItem] = {}
+        self.lanes: list[Lane] = []
+        self.lanes_by_id: dict[int, Lane] = {}
+        self.lane_keys: list[int] = []
+        self.boxes: dict[int, LaneBox] = {}
+        self.box_list: list[LaneBox] = []
+        self.rows: dict[int, dict[int, int]] = {}
+        self.by_lane: dict[int, set[int]] = {}
+        self.lane_counts: dict[int, int] = {}
+        self.deps: list[Dependency] = []
+        self.objectives: dict[int, Objective] = {}
+        self.info = self.roadmap.info()
+        self.lens = Lens.from_view(getattr(document, "active_view", None))
+        span = self.roadmap.date_range()
+        lo = min(span[0], self.today) if span else self.today
+        self.time_scale = TimeScale(dates.month_start(dates.add_days(lo, -31)), px_per_day)
+        self._extent = (lo, max(span[1], self.today) if span else self.today)
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
+        self.rebuild()
+
+    # ----- reading the document
+
+    def lane_key(self, card: Card) -> int:
+        """The band a card sits in: its lane, or the "No lane" band."""
+        if card.lane_id is not None and card.lane_id in self.lanes_by_id:
+            return card.lane_id
+        return NO_LANE
+
+    def _shows(self, card: Card) -> bool:
+        return card.start is not None and card.end is not None and self.lens.includes(card)
+
+    def bar_dates(self, card: Card) -> tuple[dt.date, dt.date]:
+        """The dates a bar spans: in order, and rounded to the lens's precision."""
+        assert card.start is not None and card.end is not None
+        start, end = dates.ordered(card.start, card.end)
+        return self.lens.display_dates(start, end)
+
+    def rebuild(self) -> None:
+        """Read everything again (opening, switching plan or lens); edits never come here."""
+        for item in self.card_items.values():
+            self.removeItem(item)
+        for mitem in self.milestone_items.values():
+            self.removeItem(mitem)
+        self.card_items.clear()
+        self.milestone_items.clear()
+        self.info = self.roadmap.info()
+        self.objectives = {o.id: o for o in self.roadmap.objectives()}
+        self._read_lanes()
+        self.deps = self.roadmap.dependencies()
+        for card in self.roadmap.cards():
+            if self._shows(card):
+                self._add_card_item(card)
+        for m in self.roadmap.milestones():
+            self._add_milestone_item(m)
+        self._relayout(None)
+
+    def _read_lanes(self) -> None:
+        self.lanes = [lane for lane in self.roadmap.lanes() if self.lens.lane_visible(lane.id)]
+        self.lanes_by_id = {lane.id: lane for lane in self.lanes}
+
+    def _add_card_item(self, card: Card) -> CardItem:
+        item = CardItem(card)
+        self._style_item(item)
+        self.card_items[card.id] = item
+        self.addItem(item)
+        return item
+
+    def _style_item(self, item: CardItem) -> None:
+        card = item.card
+        item.color = color_for(card, self.lens, self.lanes_by_id, self.objectives)
+        item.flagged = card.start is not None and card.end is not None and card.end < card.start
+        if card.lane_id is not None and card.lane_id not in self.lanes_by_id:
+            item.flagged = item.flagged or card.lane_id is not None
+
+    def _add_milestone_item(self, m: Milestone) -> None:
+        if m.lane_id is not None and not self.lens.lane_visible(m.lane_id):
+            return
+        if self.lens.date_from and m.date < self.lens.date_from:
+            return
+        if self.lens.date_to and m.date > self.lens.date_to:
+            return
+        item = MilestoneItem(m)
+        self.milestone_items[m.id] = item
+        self.addItem(item)
+
+    # ----- layout
+
+    def _stack(self, key: int) -> bool:
+        """Recompute rows of one lane; True when its row count changed."""
+        ids = self.by_lane.get(key, set())
+        spans = []
+        for cid in ids:
+            s, e = self.bar_dates(self.card_items[cid].card)
+            spans.append((cid, s, e))
+        before = row_count(self.rows.get(key, {}))
+        self.rows[key] = stack_rows(spans)
+        return row_count(self.rows[key]) != before
+
+    def _relayout(self, touched: Iterable[int] | None) -> None:
+        """Re-stack the touched lanes (all when None) and re-place what moved."""
+        if touched is None:
+            self.by_lane = {}
+            for cid, item in self.card_items.items():
+                self.by_lane.setdefault(self.lane_key(item.card), set()).add(cid)
+            self.rows = {}
+            keys = [lane.id for lane in self.lanes]
+            if self.by_lane.get(NO_LANE):
+                keys.append(NO_LANE)
+            for key in keys:
+                self._stack(key)
+            self.lane_keys = keys
+            self._place_boxes()
+            self._place_cards(self.card_items.values())
+            self._place_milestones()
+            self._update_scene_rect()
+            self.layout_changed.emit()
+            self.update()
+            return
+        touched = set(touched)
+        grew = False
+        for key in touched:
+            grew |= self._stack(key)
+        has_no_lane = bool(self.by_lane.get(NO_LANE))
+        if has_no_lane != (NO_LANE in self.lane_keys):
+            self.lane_keys = [lane.id for lane in self.lanes] + ([NO_LANE] if has_no_lane else [])
+            grew = True
+        if grew:
+            old = dict(self.boxes)
+            self._place_boxes()
+            moved = {k for k, b in self.boxes.items() if old.get(k) != b} | touched
+            self._place_cards(self.card_items[c] for k in moved for c in self.by_lane.get(k, ()))
+            self._place_milestones()
+            self._update_scene_rect()
+            self.layout_changed.emit()
+            self.update()
+        else:
+            self._place_cards(self.card_items[c] for k in touched for c in self.by_lane.get(k, ()))
+
+    def _place_boxes(self) -> None:
+        specs = []
+        for key in self.lane_keys:
+            lane = self.lanes_by_id.get(key)
+            specs.append((key, row_count(self.rows.get(key, {})), bool(lane and lane.collapsed)))
+        self.box_list = lane_boxes(specs, top=MILESTONE_STRIP)
+        self.boxes = {b.lane_id: b for b in self.box_list}
+        self.lane_counts = {k: len(self.by_lane.get(k, ())) for k in self.lane_keys}
+
+    def _place_cards(self, items: Iterable[CardItem]) -> None:
+        scale = self.time_scale
+        for item in items:
+            key = self.lane_key(item.card)
+            box = self.boxes.get(key)
+            lane = self.lanes_by_id.get(key)
+            if box is None or (lane is not None and lane.collapsed):
+                item.setVisible(False)
+                continue
+            s, e = self.bar_dates(item.card)
+            x0 = scale.x_for_date(s)
+            item.set_geometry(x0, card_y(box, self.rows[key].get(item.card_id, 0)),
+                              scale.x_after(e) - x0)  # fmt: skip
+            if not item.isVisible():
+                item.setVisible(True)
+
+    def _place_milestones(self) -> None:
+        bottom = self.box_list[-1].bottom if self.box_list else MILESTONE_STRIP + 40
+        for item in self.milestone_items.values():
+            m = item.milestone
+            x = self.time_scale.x_for_date(m.date)
+            box = self.boxes.get(m.lane_id) if m.lane_id is not None else None
+            if box is not None:
+                item.set_geometry(x, box.top + 1, box.height - 1)
+            else:
+                item.set_geometry(x, 2, bottom - 2)
+
+    def _update_scene_rect(self) -> None:
+        lo, hi = self._extent
+        for item in self.card_items.values():
+            card = item.card
+            assert card.start is not None and card.end is not None
+            lo = min(lo, card.start, card.end)
+            hi = max(hi, card.start, card.end)
+        for m in self.milestone_items.values():
+            lo, hi = min(lo, m.milestone.date), max(hi, m.milestone.date)
+        self._extent = (lo, hi)
+        self._apply_extent()
+
+    def _grow_extent(self, cards: Iterable[Card]) -> None:
+        lo, hi = self._extent
+        for c in cards:
+            if c.start is not None and c.end is not None:
+                lo, hi = min(lo, c.start, c.end), max(hi, c.start, c.end)
+        if (lo, hi) != self._extent:
+            self._extent = (lo, hi)
+            self._apply_extent()
+
+    def _apply_extent(self) -> None:
+        lo, hi = self._extent
+        scale = self.time_scale
+        x0 = scale.x_for_date(dates.add_months(lo, -3))
+        x1 = scale.x_for_date(dates.add_months(hi, 6))
+        bottom = (self.box_list[-1].bottom if self.box_list else MILESTONE_STRIP) + 200
+        self.setSceneRect(QRectF(x0, 0, x1 - x0, bottom))
+
+    def set_px_per_day(self, px_per_day: float) -> None:
+        """Zoom: re-place every item along x (y and stacking stay as they are)."""
+        new = self.time_scale.with_zoom(px_per_day)
+        if new == self.time_scale:
+            return
+        self.time_scale = new
+        self._place_cards(self.card_items.values())
+        self._place_milestones()
+        self._apply_extent()
+        self.update()
+
+    # ----- incremental updates
+
+    def apply_changes(self, changes: Sequence[Change]) -> None:
+        """Update the items the committed changes touched; rebuild only on a plan or lens swap."""
+        entities = {c.entity for c in changes}
+        if any(c.op == "reset" for c in changes) or "plan" in entities or "lane" in entities \
+                or "objective" in entities:  # fmt: skip
+            self.rebuild()
+            return
+        if "roadmap" in entities:
+            self.info = self.roadmap.info()
+            self.update()
+        if "view" in entities:
+            view = getattr(self.document, "active_view", None)
+            if view is not None and any(view.id in c.ids or not c.ids for c in changes
+                                        if c.entity == "view"):  # fmt: skip
+                try:
+                    fresh = self.roadmap.view(view.id)
+                except Exception:
+                    fresh = None
+                self.lens = Lens.from_view(fresh)
+                self.rebuild()
+                return
+        card_ids: set[int] = set()
+        removed: set[int] = set()
+        for c in changes:
+            if c.entity == "card":
+                if c.op == "removed":
+                    removed.update(c.ids)
+                else:
+                    card_ids.update(c.ids)
+        touched: set[int] = set()
+        for cid in removed:
+            item = self.card_items.pop(cid, None)
+            if item is not None:
+                key = self.lane_key(item.card)
+                self.by_lane.get(key, set()).discard(cid)
+                touched.add(key)
+                self.removeItem(item)
+        if card_ids:
+            fresh = self.roadmap.cards_by_id(card_ids - removed)
+            for cid in card_ids - removed:
+                card = fresh.get(cid)
+                item = self.card_items.get(cid)
+                if item is not None:
+                    old_key = self.lane_key(item.card)
+                    self.by_lane.get(old_key, set()).discard(cid)
+                    touched.add(old_key)
+                    if card is None or not self._shows(card):
+                        del self.card_items[cid]
+                        self.removeItem(item)
+                        continue
+                    item.card = card
+                    self._style_item(item)
+                    item.update()
+                elif card is not None and self._shows(card):
+                    item = self._add_card_item(card)
+                else:
+                    continue
+                key = self.lane_key(card)
+                self.by_lane.setdefault(key, set()).add(cid)
+                touched.add(key)
+            self._grow_extent(fresh.values())
+        if "dependency" in entities or removed:
+            self.deps = self.roadmap.dependencies()
+            self.update()
+        if touched:
+            self._relayout(touched)
+            if self.deps:
+                self.update()
+        if "milestone" in entities:
+            for mitem in list(self.milestone_items.values()):
+                self.removeItem(mitem)
+            self.milestone_items.clear()
+            for m in self.roadmap.milestones():
+                self._add_milestone_item(m)
+            self._place_milestones()
+
+    def set_lens(self, lens: Lens) -> None:
+        self.lens = lens
+        self.rebuild()
+
+    # ----- geometry queries
+
+    def lane_rect_scene(self, lane_id: int | None) -> QRectF:
+        """The lane's band in scene coordinates; empty when the lane is not shown."""
+        box = self.boxes.get(NO_LANE if lane_id is None else lane_id)
+        if box is None:
+            return QRectF()
+        r = self.sceneRect()
+        return QRectF(r.left(), box.top, r.width(), box.height)
+
+    def content_rect(self) -> QRectF:
+        """What an export shows: every dated card and milestone plus a margin, every lane."""
+        lo, hi = self._extent
+        if self.lens.date_from:
+            lo = max(lo, self.lens.date_from) if self.card_items else self.lens.date_from
+        if self.lens.date_to:
+            hi = min(hi, self.lens.date_to) if self.card_items else self.lens.date_to
+        if hi < lo:
+            lo, hi = hi, lo
+        lo = dates.month_start(lo)
+        hi = dates.add_days(dates.add_months(dates.month_start(hi), 1), -1)
+        x0 = self.time_scale.x_for_date(lo)
+        x1 = self.time_scale.x_after(hi)
+        bottom = self.box_list[-1].bottom if self.box_list else MILESTONE_STRIP + 40
+        return QRectF(x0, 0, x1 - x0, bottom)
+
+    def lane_at(self, y: float) -> LaneBox | None:
+        return lane_at(self.box_list, y)
+
+    def card_bar_scene(self, card_id: int) -> QRectF:
+        item = self.card_items.get(card_id)
+        if item is None or not item.isVisible():
+            return QRectF()
+        return item.mapRectToScene(item.bar_rect())
+
+    def lane_labels(self, y0: float, height: float) -> list[render.LaneLabel]:
+        """Lane names with their tops relative to ``y0`` (the scene y at the target's top)."""
+        result = []
+        for box in self.box_list:
+            if box.bottom < y0 or box.top > y0 + height:
+                continue
+            lane = self.lanes_by_id.get(box.lane_id)
+            name = lane.name if lane else "No lane"
+            color = lane.color if lane else NO_LANE_COLOR
+            dimmed = self.spotlight is not None and self.spotlight != box.lane_id
+            count = self.lane_counts.get(box.lane_id, 0)
+            result.append(render.LaneLabel(name, box.top - y0, box.height, color,
+                                           bool(lane and lane.collapsed), count, dimmed))
+        return result
+
+    # ----- painting
+
+    def drawBackground(self, painter: QPainter, rect: QRectF | QRect) -> None:  # noqa: N802
+        rect = QRectF(rect)
+        bands = [render.Band(b.top, b.height, self.lanes_by_id[b.lane_id].color
+                             if b.lane_id in self.lanes_by_id else NO_LANE_COLOR, i,
+                             self.spotlight is not None and self.spotlight != b.lane_id)
+                 for i, b in enumerate(self.box_list)
+                 if b.bottom >= rect.top() and b.top <= rect.bottom()]  # fmt: skip
+        render.paint_lane_bands(painter, rect, bands, self.theme)
+        info = self.info
+        if self.show_sprints:
+            render.paint_sprint_bands(painter, rect, self.time_scale, info.sprint_start,
+                                      info.sprint_length, self.theme)  # fmt: skip
+        render.paint_grid(painter, rect, self.time_scale, self.theme, self.show_sprints,
+                          info.sprint_start, info.sprint_length, info.week_start)  # fmt: skip
+        bottom = self.box_list[-1].bottom if self.box_list else rect.bottom()
+        x = self.time_scale.x_for_date(self.today)
+        if rect.left() - 2 <= x <= rect.right() + 2:
+            render.paint_today_line(painter, x, rect.top(), min(rect.bottom(), bottom), self.theme)
+
+    def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:  # noqa: N802
+        rect = QRectF(rect)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        items = self.card_items
+        for dep in self.deps:
+            a, b = items.get(dep.before_id), items.get(dep.after_id)
+            if a is None or b is None or not a.isVisible() or not b.isVisible():
+                continue
+            pa, pb = a.pos(), b.pos()
+            start = QPointF(pa.x() + a.width, pa.y() + BAR_HEIGHT / 2)
+            end = QPointF(pb.x(), pb.y() + BAR_HEIGHT / 2)
+            box = QRectF(start, end).normalized().adjusted(-30, -30, 30, 30)
+            if not box.intersects(rect):
+                continue
+            ca, cb = a.card, b.card
+            violated = bool(ca.end and cb.start and cb.start <= max(ca.end, ca.start or ca.end))
+            render.paint_dependency(painter, start, end, self.theme, violated)
+        for ghost in self.ghosts:
+            gbox = self.boxes.get(ghost.lane_id if ghost.lane_id in self.boxes else NO_LANE)
+            if gbox is None:
+                continue
+            s, e = dates.ordered(ghost.start, ghost.end)
+            x0 = self.time_scale.x_for_date(s)
+            g = QRectF(x0, gbox.top + 4, max(render.MIN_BAR, self.time_scale.x_after(e) - x0),
+                       BAR_HEIGHT)  # fmt: skip
+            render.paint_ghost(painter, g, self.card_bar_scene(ghost.card_id), self.theme)
+        if self.link_preview is not None:
+            render.paint_dependency(painter, self.link_preview[0], self.link_preview[1],
+                                    self.theme)  # fmt: skip
+        if self.drop_preview is not None:
+            render.paint_ghost(painter, self.drop_preview, None, self.theme)
