@@ -66,9 +66,11 @@ class MainWindow(QMainWindow):
     def _build_rooms(self) -> None:
         """Each room (timeline, editor, backlog, list, ...) adds its widgets and actions."""
         from ui.timeline.view import TimelineView
+        from ui.timeline.view import install_actions as install_timeline_actions
 
         self.timeline = TimelineView(self.document, self.undo_stack, self)
         self.tabs.addTab(self.timeline, self.tr("Timeline"))
+        install_timeline_actions(self)
 
         self.history_dock = QDockWidget(self.tr("Undo History"), self)
         self.history_dock.setObjectName("history_dock")
@@ -77,9 +79,10 @@ class MainWindow(QMainWindow):
         self.history_dock.setWidget(self.history_view)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.history_dock)
         self.history_dock.hide()
-        from ui import export
+        from ui import data_export, export
 
         export.install(self)
+        data_export.install(self)
         history = self.history_dock.toggleViewAction()
         history.setText(self.tr("Undo &History"))
         self.view_menu.addAction(history)

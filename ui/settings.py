@@ -30,6 +30,7 @@ SETTINGS: dict[str, Setting] = {
     for s in (
         Setting("snap_unit", "week", "What dragged dates snap to",
                 ("day", "week", "sprint", "month")),
+        Setting("show_sprints", False, "Shade sprints on the timeline"),
         Setting("presentation_scale", 1.5, "Text size in presentation mode, relative to normal",
                 minimum=1.0, maximum=4.0),
         Setting("theme", "system", "Colours of the window", ("system", "light", "dark")),
