@@ -410,7 +410,11 @@ class CardFilterProxy(QSortFilterProxyModel):
         document.search_changed.connect(self._on_document_search_changed)
 
     def _on_document_search_changed(self, _search: object) -> None:
-        self.invalidateFilter()
+        if hasattr(self, "beginFilterChange"):  # Qt 6.10+; invalidateFilter is deprecated there
+            self.beginFilterChange()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:  # pragma: no cover - older Qt
+            self.invalidateFilter()
 
     def filterAcceptsRow(self, source_row: int,  # noqa: N802 - Qt override
                          source_parent: AnyIndex) -> bool:  # fmt: skip
