@@ -42,6 +42,7 @@ class _Saved:
 
     def __init__(self, window: QMainWindow) -> None:
         self.geometry: QByteArray = window.saveGeometry()
+        self.rect = window.geometry()
         self.state = window.windowState()
         self.dock_state: QByteArray = window.saveState()
         self.widgets: list[tuple[QWidget, bool]] = [
@@ -196,6 +197,8 @@ class Presenter(QObject):
         for widget, visible in saved.widgets:
             widget.setVisible(visible)
         w.restoreGeometry(saved.geometry)
+        if not saved.state & (Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen):
+            w.setGeometry(saved.rect)  # restoreGeometry alone lands off by the frame
         self._saved = None
         self.left.emit()
 

@@ -325,8 +325,8 @@ class ViewManager(QDialog):
 
     def current_view(self) -> View | None:
         item = self.list.currentItem()
-        if item is None:
-            return None
+        if item is None or self.document.roadmap.closed:
+            return None  # closing the window can finish an edit after the file is closed
         return view_by_id(self.document, item.data(ID_ROLE))
 
     def select_view(self, view_id: int) -> None:
@@ -489,9 +489,11 @@ def install(window: QMainWindow) -> ViewSwitcher:
             window.views_dialog = dialog  # type: ignore[attr-defined]
         if document.active_view is not None:
             dialog.select_view(document.active_view.id)
-        dialog.show()
-        dialog.raise_()
-        dialog.activateWindow()
+        if dialog.isVisible():
+            dialog.raise_()
+            dialog.activateWindow()
+        else:
+            dialog.show()
         return dialog
 
     action = QAction(window.tr("Saved &Views…"), window)

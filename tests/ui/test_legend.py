@@ -1,0 +1,45 @@
+"""The legend widget and the painting function the export shares."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QColor, QFont, QImage, QPainter
+
+from ui.legend import LegendWidget, legend_height, paint_legend
+
+
+def test_paint_legend_draws_swatches_in_their_colours(qapp) -> None:
+    image = QImage(400, 60, QImage.Format.Format_ARGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    used = paint_legend(painter, QRectF(0, 0, 400, 60), [("Red", "#ff0000"), ("Blue", "#0000ff")],
+                        QFont())  # fmt: skip
+    painter.end()
+    assert 0 < used <= 60
+    colours = {image.pixelColor(x, y).name() for x in range(400) for y in range(0, 60, 2)}
+    assert "#ff0000" in colours and "#0000ff" in colours
+
+
+def test_long_legends_wrap_and_hostile_labels_stay_text(qapp) -> None:
+    items = [(f'<img src="/dev/zero"> item {i}', "#4e79a7") for i in range(30)]
+    font = QFont()
+    assert legend_height(items, font, 300) > legend_height(items, font, 3000)
+    image = QImage(300, 400, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    paint_legend(painter, QRectF(0, 0, 300, 400), items, font)
+    painter.end()
+
+
+def test_window_legend_follows_the_colour_by_of_the_view(window, qtbot) -> None:
+    legend = window.legend
+    assert isinstance(legend, LegendWidget)
+    lanes = [lane.name for lane in window.roadmap.lanes()]
+    assert [label for label, _ in legend.items][: len(lanes)] == lanes
+    window.document.set_active_view(window.roadmap.view_named("Engineering"))  # by status
+    qtbot.waitUntil(lambda: {"Planned", "In progress"} <= {label for label, _ in legend.items})
+    assert legend.heightForWidth(800) > 0
+    legend.grab()
+
+
+def test_legend_is_in_the_view_menu(window) -> None:
+    assert window.legend_bar.toggleViewAction() in window.view_menu.actions()

@@ -1,0 +1,214 @@
+"""Presentation mode: full screen, read-only, and its keys do what they say."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QToolBar
+
+
+def _snapshot(path) -> list[tuple]:
+    with sqlite3.connect(path) as conn:
+        return conn.execute("SELECT id, title, lane_id, start_date, end_date FROM cards"
+                            " ORDER BY id").fetchall()  # fmt: skip
+
+
+def _chrome(window) -> dict[str, bool]:
+    state = {"menu": window.menuBar().isVisible(), "status": window.statusBar().isVisible(),
+             "tabbar": window.tabs.tabBar().isVisible()}  # fmt: skip
+    for bar in window.findChildren(QToolBar):
+        state[bar.objectName()] = bar.isVisible()
+    for dock in window.findChildren(QDockWidget):
+        state[dock.objectName()] = dock.isVisible()
+    return state
+
+
+@pytest.fixture
+def presenting(window, qtbot):
+    with qtbot.waitSignal(window.presenter.entered):
+        window.presenter.action.trigger()
+    return window  # pytest-qt closes the window before fixtures are torn down
+
+
+def _key(window, key, modifier=Qt.KeyboardModifier.NoModifier, widget=None):
+    QTest.keyClick(widget or window.tabs.currentWidget(), key, modifier)
+
+
+def test_f5_enters_full_screen_with_the_chrome_hidden_and_esc_restores_it(window, qtbot):
+    before = _chrome(window)
+    geometry = window.geometry()
+    assert window.presenter.action in window.view_menu.actions()
+    assert window.presenter.action.shortcut().toString() == "F5"
+    with qtbot.waitSignal(window.presenter.entered):
+        window.presenter.action.trigger()
+    assert window.isFullScreen()
+    chrome = _chrome(window)
+    assert not any(chrome.values()), chrome
+    assert window.presenter.legend.isVisible() and window.presenter.legend.items
+    assert window.tabs.font().pointSizeF() > window.font().pointSizeF()
+    with qtbot.waitSignal(window.presenter.left):
+        _key(window, Qt.Key.Key_Escape)
+    assert not window.isFullScreen()
+    assert _chrome(window) == before
+    assert window.geometry() == geometry
+    assert window.tabs.font().pointSizeF() == window.font().pointSizeF()
+
+
+def test_page_down_and_up_step_through_the_saved_views(presenting, qtbot):
+    window = presenting
+    names = [v.name for v in window.roadmap.views()]
+    _key(window, Qt.Key.Key_PageDown)
+    assert window.document.active_view.name == names[0]
+    toast = window.presenter.toast
+    assert toast.isVisible() and toast.text() == names[0]
+    assert toast.textFormat() == Qt.TextFormat.PlainText
+    _key(window, Qt.Key.Key_PageDown)
+    assert window.document.active_view.name == names[1]
+    assert window.view_switcher.currentText() == names[1]
+    _key(window, Qt.Key.Key_PageUp)
+    _key(window, Qt.Key.Key_PageUp)
+    assert window.document.active_view.name == names[-1]
+    qtbot.waitUntil(lambda: not toast.isVisible(), timeout=5000)
+
+
+def test_number_keys_spotlight_a_lane_and_zero_clears(presenting):
+    window = presenting
+    lanes = [lane.id for lane in window.roadmap.lanes()]
+    _key(window, Qt.Key.Key_2)
+    assert window.presenter.spotlight == lanes[1]
+    _key(window, Qt.Key.Key_9)  # no ninth lane: nothing changes
+    assert window.presenter.spotlight == lanes[1]
+    _key(window, Qt.Key.Key_0)
+    assert window.presenter.spotlight is None
+
+
+def test_keys_cannot_change_the_plan(window, sample_path, qtbot):
+    card = window.roadmap.cards()[0]
+    from ui.commands import UpdateCards, run
+
+    run(window.undo_stack, UpdateCards(window.roadmap, {card.id: {"title": "Renamed"}}))
+    before = _snapshot(sample_path)
+    with qtbot.waitSignal(window.presenter.entered):
+        window.presenter.action.trigger()
+    window.document.set_selection([card.id])
+    for target in (window.tabs.currentWidget(), window.board.columns["now"]):
+        _key(window, Qt.Key.Key_Delete, widget=target)
+        _key(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier, widget=target)
+        _key(window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier, widget=target)
+    assert _snapshot(sample_path) == before
+    assert window.undo_stack.index() == 1
+    window.presenter.leave()
+    window.undo_action.trigger()  # out of presentation the same undo does work
+    assert _snapshot(sample_path) != before
+
+
+def _mouse(widget, kind, pos: QPoint, buttons=Qt.MouseButton.LeftButton):
+    button = Qt.MouseButton.NoButton if kind == QEvent.Type.MouseMove else Qt.MouseButton.LeftButton
+    event = QMouseEvent(kind, QPointF(pos), QPointF(widget.mapToGlobal(pos)), button, buttons,
+                        Qt.KeyboardModifier.NoModifier)  # fmt: skip
+    QApplication.sendEvent(widget, event)
+
+
+def test_a_drag_on_the_board_changes_nothing(window, sample_path, qtbot):
+    window.tabs.setCurrentWidget(window.board)
+    with qtbot.waitSignal(window.presenter.entered):
+        window.presenter.action.trigger()
+    before = _snapshot(sample_path)
+    source = window.board.columns["later"]
+    target = window.board.columns["now"]
+    start = source.visualItemRect(source.item(0)).center()
+    _mouse(source.viewport(), QEvent.Type.MouseButtonPress, start)
+    for dx in (10, 40, 200, 400):
+        _mouse(source.viewport(), QEvent.Type.MouseMove, start + QPoint(-dx, 0))
+    _mouse(source.viewport(), QEvent.Type.MouseButtonRelease, start + QPoint(-400, 0))
+    # A drop that reaches the board anyway is refused too.
+    from tests.ui.test_board import _drop
+
+    _drop(target, [int(source.item(0).data(Qt.ItemDataRole.UserRole))])
+    assert _snapshot(sample_path) == before
+    assert window.undo_stack.count() == 0
+    assert window.presenter.story_card is None or not window.presenter.story_card.isVisible()
+
+
+def test_a_click_on_a_card_opens_its_story_card_and_dependencies_lead_on(window, qtbot):
+    roadmap = window.roadmap
+    deps = roadmap.dependencies()
+    assert deps, "the sample has dependencies"
+    first = roadmap.card(deps[0].before_id)
+    window.tabs.setCurrentWidget(window.board)
+    window.board.today = None
+    window.board.rebuild()
+    with qtbot.waitSignal(window.presenter.entered):
+        window.presenter.action.trigger()
+    column = next(c for c in window.board.columns.values() if c.item_for(first.id) is not None)
+    column.scrollToItem(column.item_for(first.id))
+    pos = column.visualItemRect(column.item_for(first.id)).center()
+    _mouse(column.viewport(), QEvent.Type.MouseButtonPress, pos)
+    _mouse(column.viewport(), QEvent.Type.MouseButtonRelease, pos, Qt.MouseButton.NoButton)
+    card = window.presenter.story_card
+    assert card.isVisible() and card.card_id == first.id
+    assert card.labels["title"].text() == first.title
+    for label in card.findChildren(QLabel):
+        assert label.textFormat() == Qt.TextFormat.PlainText
+    button = card.dependency_buttons[deps[0].after_id]
+    button.click()
+    assert card.card_id == deps[0].after_id
+    _key(window, Qt.Key.Key_Escape, widget=card)
+    assert not card.isVisible() and window.presenter.active
+    _key(window, Qt.Key.Key_Escape)
+    assert not window.presenter.active
+
+
+def test_story_card_shows_the_why_the_story_and_criteria(window, qtbot):
+    roadmap = window.roadmap
+    objective = roadmap.add_objective("Grow weekly users", metric="WAU", baseline=100,
+                                      target=300, current=180)  # fmt: skip
+    card = roadmap.add_card('<b>Bold</b> claim', objective_id=objective.id, as_a="clinic admin",
+                            i_want="to see the day", so_that="nobody waits",
+                            criteria=[("Loads fast", True), ("Works offline", False)])  # fmt: skip
+    view = roadmap.add_view("Quarterly", precision="quarter")
+    window.document.set_active_view(view)
+    window.presenter.enter()
+    assert window.presenter.show_story(card.id)
+    labels = window.presenter.story_card.labels
+    assert labels["title"].text() == "<b>Bold</b> claim"
+    assert labels["objective"].text() == "Grow weekly users"
+    assert labels["metric"].text() == "WAU: 100 → 180 → 300"
+    story = "As a clinic admin, I want to see the day, so that nobody waits."
+    assert labels["story"].text() == story
+    assert labels["criteria"].text() == "☑ Loads fast\n☐ Works offline"
+    window.presenter.leave()
+
+
+def test_story_card_dates_respect_the_lens_precision(window):
+    import datetime as dt
+
+    roadmap = window.roadmap
+    card = roadmap.add_card("Dated", start=dt.date(2027, 2, 3), end=dt.date(2027, 5, 20))
+    window.document.set_active_view(roadmap.add_view("Months", precision="month"))
+    window.presenter.enter()
+    window.presenter.show_story(card.id)
+    assert window.presenter.story_card.labels["meta"].text().startswith("Feb – May 2027")
+    window.document.set_active_view(roadmap.add_view("Quarters", precision="quarter"))
+    window.presenter.show_story(card.id)
+    assert window.presenter.story_card.labels["meta"].text().startswith("Q1 – Q2 2027")
+    window.presenter.leave()
+
+
+def test_timeline_keys_reach_the_timeline(presenting, monkeypatch):
+    window = presenting
+    calls = []
+    timeline = window.timeline
+    for name in ("fit", "go_to_today", "zoom_in", "zoom_out", "pan_periods", "set_spotlight"):
+        monkeypatch.setattr(timeline, name, lambda *a, n=name: calls.append((n, *a)),
+                            raising=False)  # fmt: skip
+    for key in (Qt.Key.Key_F, Qt.Key.Key_T, Qt.Key.Key_Plus, Qt.Key.Key_Minus,
+                Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_1):  # fmt: skip
+        _key(window, key)
+    lane = window.roadmap.lanes()[0].id
+    assert calls == [("fit",), ("go_to_today",), ("zoom_in",), ("zoom_out",),
+                     ("pan_periods", -1), ("pan_periods", 1), ("set_spotlight", lane)]
