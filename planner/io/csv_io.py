@@ -203,6 +203,8 @@ class ImportReport:
         text = f"{self.source}: " + ", ".join(parts)
         if self.lanes_created:
             text += f"; {len(self.lanes_created)} new lanes"
+        if self.seconds:
+            text += f" ({self.seconds:.1f} s)"
         lines = [text, *self.notes]
         for problem in self.problems[:50]:
             lines.append(f"  {problem}")
@@ -669,10 +671,10 @@ def apply_import(roadmap: Roadmap, plan: ImportPlan, skip_bad_rows: bool,
                     objectives[row.objective.casefold()] = made.id
                     report.objectives_created.append(made.id)
                 fields["objective_id"] = objectives[row.objective.casefold()]
-            if row.card_id is None:
+            card = current.get(row.card_id) if row.card_id is not None else None
+            if card is None:  # no match, or the matched card was deleted since planning
                 new_specs.append(fields)
                 continue
-            card = current[row.card_id]
             change = _changed_fields(card, fields)
             if not change:
                 report.unchanged += 1
