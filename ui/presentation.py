@@ -342,6 +342,30 @@ class Presenter(QObject):
         self.story_card.lens = self.lens()
         return self.story_card.show_card(card_id)
 
+    def card_order(self) -> list[int]:
+        """The cards on screen in reading order: board columns, or lanes then start dates."""
+        board = self.board
+        if board is not None and self.current_widget() is board:
+            return [i for ids in board.shown_ids().values() for i in ids]
+        lens = self.lens()
+        lanes = {lane.id: n for n, lane in enumerate(self.document.roadmap.lanes())}
+        cards = [c for c in self.document.roadmap.cards() if c.scheduled and lens.includes(c)]
+        cards.sort(key=lambda c: (lanes.get(c.lane_id, len(lanes)) if c.lane_id else len(lanes),
+                                  c.start, c.position))  # fmt: skip
+        return [c.id for c in cards]
+
+    def step_card(self, step: int) -> None:
+        """Down / Up: select the next or previous card, so Enter can open its story card."""
+        order = self.card_order()
+        if not order:
+            return
+        current = self.document.selection[0] if self.document.selection else None
+        if current in order:
+            index = max(0, min(len(order) - 1, order.index(current) + step))
+        else:
+            index = 0 if step > 0 else len(order) - 1
+        self.document.set_selection([order[index]], self)
+
     def _on_story_card_closed(self) -> None:
         self.window.activateWindow()
 
@@ -381,6 +405,11 @@ class Presenter(QObject):
             self.step_view(-1)
         elif key == Qt.Key.Key_PageDown:
             self.step_view(1)
+        elif key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+            self.step_card(1 if key == Qt.Key.Key_Down else -1)
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            if self.document.selection:
+                self.show_story(self.document.selection[0])
         elif Qt.Key.Key_0 <= key <= Qt.Key.Key_9:
             self.spotlight_lane(int(key) - int(Qt.Key.Key_0))
         else:

@@ -212,3 +212,19 @@ def test_timeline_keys_reach_the_timeline(presenting, monkeypatch):
     lane = window.roadmap.lanes()[0].id
     assert calls == [("fit",), ("go_to_today",), ("zoom_in",), ("zoom_out",),
                      ("pan_periods", -1), ("pan_periods", 1), ("set_spotlight", lane)]
+
+
+def test_the_keyboard_alone_reaches_a_story_card(presenting):
+    window = presenting
+    window.document.set_selection([])
+    _key(window, Qt.Key.Key_Down)
+    _key(window, Qt.Key.Key_Down)
+    order = window.presenter.card_order()
+    assert window.document.selection == (order[1],)
+    _key(window, Qt.Key.Key_Up)
+    assert window.document.selection == (order[0],)
+    _key(window, Qt.Key.Key_Return)
+    assert window.presenter.story_card.isVisible()
+    assert window.presenter.story_card.card_id == order[0]
+    _key(window, Qt.Key.Key_Escape, widget=window.presenter.story_card)
+    assert window.presenter.active and not window.presenter.story_card.isVisible()
