@@ -56,6 +56,7 @@ class LanesDialog(QDialog):
         side = QVBoxLayout()
         for b in (self.add_button, self.color_button, self.up_button, self.down_button,
                   self.delete_button):  # fmt: skip
+            b.setAutoDefault(False)
             side.addWidget(b)
         side.addStretch(1)
         body = QHBoxLayout()

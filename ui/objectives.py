@@ -54,6 +54,8 @@ class ObjectivesDialog(QDialog):
         self.list = QListWidget(self)
         self.add_button = QPushButton(self.tr("&Add"), self)
         self.remove_button = QPushButton(self.tr("&Remove…"), self)
+        for button in (self.add_button, self.remove_button):
+            button.setAutoDefault(False)  # Enter in a field commits it, it must not add
         self.edits: dict[str, QLineEdit] = {}
         form = QFormLayout()
         labels = {"name": self.tr("Name"), "metric": self.tr("Metric"),

@@ -61,6 +61,7 @@ class TagsDialog(QDialog):
         self.error_label.setStyleSheet("color: #d32f2f;")
         side = QVBoxLayout()
         for b in (self.rename_button, self.merge_button, self.remove_button):
+            b.setAutoDefault(False)
             side.addWidget(b)
         side.addStretch(1)
         body = QHBoxLayout()
