@@ -344,9 +344,9 @@ class Presenter(QObject):
 
     def card_order(self) -> list[int]:
         """The cards on screen in reading order: board columns, or lanes then start dates."""
-        board = self.board
-        if board is not None and self.current_widget() is board:
-            return [i for ids in board.shown_ids().values() for i in ids]
+        if self.board is not None and self.current_widget() is self.board:
+            columns: dict[str, list[int]] = self.board.shown_ids()
+            return [i for ids in columns.values() for i in ids]
         lens = self.lens()
         lanes = {lane.id: n for n, lane in enumerate(self.document.roadmap.lanes())}
         cards = [c for c in self.document.roadmap.cards() if c.scheduled and lens.includes(c)]
