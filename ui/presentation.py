@@ -344,8 +344,9 @@ class Presenter(QObject):
 
     def card_order(self) -> list[int]:
         """The cards on screen in reading order: board columns, or lanes then start dates."""
-        if self.board is not None and self.current_widget() is self.board:
-            columns: dict[str, list[int]] = self.board.shown_ids()
+        board: Any = self.board
+        if board is not None and self.current_widget() is board:
+            columns: dict[str, list[int]] = board.shown_ids()  # type: ignore[union-attr]
             return [i for ids in columns.values() for i in ids]
         lens = self.lens()
         lanes = {lane.id: n for n, lane in enumerate(self.document.roadmap.lanes())}
