@@ -492,7 +492,8 @@ def card_line(change: CardChange, diff: PlanDiff) -> str:
     return f"“{change.title}”: " + "; ".join(aspect_phrases(change, diff))
 
 
-def _item_lines(diff: PlanDiff) -> list[str]:
+def item_lines(diff: PlanDiff) -> list[str]:
+    """Lines for lanes, milestones and dependencies that changed."""
     lines: list[str] = []
     for lc in diff.lanes:
         if lc.before is None and lc.after is not None:
@@ -529,7 +530,7 @@ def _item_lines(diff: PlanDiff) -> list[str]:
 def summary(diff: PlanDiff) -> str:
     """'3 added, 1 removed, 5 changed (4 moved)' or 'No changes'."""
     n = diff.counts()
-    if diff.is_empty or not (any(n.values()) or _item_lines(diff)):
+    if diff.is_empty or not (any(n.values()) or item_lines(diff)):
         return "No changes"
     text = f"{n[ADDED]} added, {n[REMOVED]} removed, {n['changed']} changed"
     if n[MOVED]:
@@ -543,7 +544,7 @@ def change_lines(diff: PlanDiff) -> list[str]:
     for change in diff.visible_cards:
         prefix = {ADDED: "Added", REMOVED: "Removed"}.get(change.kind, "Changed")
         lines.append(f"{prefix}: {card_line(change, diff)}")
-    return lines + _item_lines(diff)
+    return lines + item_lines(diff)
 
 
 def render_text(diff: PlanDiff, since_name: str) -> str:
@@ -574,7 +575,7 @@ def render_markdown(diff: PlanDiff, since_name: str) -> str:
             phrases = "; ".join(aspect_phrases(change, diff))
             out.append(f"- **{md_escape(change.title)}**: {md_escape(phrases)}")
         out.append("")
-    others = _item_lines(diff)
+    others = item_lines(diff)
     if others:
         out += ["### Lanes, milestones and dependencies", ""]
         out += [f"- {md_escape(line)}" for line in others]
@@ -634,7 +635,7 @@ def diff_to_json(diff: PlanDiff, since_name: str) -> dict[str, Any]:
         "dependencies": [{"before_id": dc.dependency.before_id,
                           "after_id": dc.dependency.after_id,
                           "change": ADDED if dc.added else REMOVED} for dc in diff.dependencies],
-        "lines": _item_lines(diff),
+        "lines": item_lines(diff),
     }  # fmt: skip
 
 

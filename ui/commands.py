@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QUndoCommand, QUndoGroup, QUndoStack
 
 from planner.model import Card
 from planner.store import DeletedCard, DeletedLane, DeletedObjective, Roadmap
@@ -43,9 +43,16 @@ class RoadmapCommand(QUndoCommand):
 
 
 def run(stack: QUndoStack, command: RoadmapCommand) -> Any:
-    """Apply ``command`` and push it; a refused change raises and is not pushed."""
+    """Apply ``command`` and push it; a refused change raises and is not pushed.
+
+    A stack that belongs to the window's undo group (one stack per plan or scenario) stands
+    for the group: the command lands on the stack of the plan in view.
+    """
     result = command.apply()
     command._applied = True
+    group = stack.parent()
+    if isinstance(group, QUndoGroup) and group.activeStack() is not None:
+        stack = group.activeStack()
     stack.push(command)
     return result
 

@@ -53,5 +53,14 @@ class Document(QObject):
             self.search = search
             self.search_changed.emit(search)
 
+    def plan_label(self) -> str:
+        """'' for the plan; 'Scenario: X' or 'Snapshot: X' when a copy is shown (titles, exports)."""
+        plan = self.roadmap.plan()
+        if plan.kind == "scenario":
+            return self.tr("Scenario: %1").replace("%1", plan.name)
+        if plan.kind == "snapshot":
+            return self.tr("Snapshot: %1").replace("%1", plan.name)
+        return ""
+
     def detach(self) -> None:
         self._unsubscribe()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
@@ -42,7 +42,9 @@ class MainWindow(QMainWindow):
         self.path = Path(path)
         self.roadmap = roadmap if roadmap is not None else Roadmap.open(self.path)
         self.document = Document(self.roadmap, self)
-        self.undo_stack = QUndoStack(self)
+        # One undo stack per plan or scenario; the group's active one is the plan in view.
+        self.undo_group = QUndoGroup(self)
+        self.undo_group.setActiveStack(QUndoStack(self.undo_group))
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         self.resize(1400, 860)
 
@@ -61,6 +63,11 @@ class MainWindow(QMainWindow):
         self._update_saved()
         shortcuts.name_widgets(self)
 
+    @property
+    def undo_stack(self) -> QUndoStack:
+        """The undo stack of the plan or scenario in view."""
+        return self.undo_group.activeStack()
+
     # ----- building
 
     def _build_rooms(self) -> None:
@@ -74,7 +81,7 @@ class MainWindow(QMainWindow):
 
         self.history_dock = QDockWidget(self.tr("Undo History"), self)
         self.history_dock.setObjectName("history_dock")
-        self.history_view = QUndoView(self.undo_stack, self.history_dock)
+        self.history_view = QUndoView(self.undo_group, self.history_dock)
         self.history_view.setEmptyLabel(self.tr("Opened"))
         self.history_dock.setWidget(self.history_view)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.history_dock)
@@ -104,6 +111,10 @@ class MainWindow(QMainWindow):
         legend.install(self)
         presentation.install(self)
 
+        from ui import snapshots
+
+        snapshots.install(self)
+
     def _build_menus(self) -> None:
         bar = self.menuBar()
         self.file_menu = bar.addMenu(self.tr("&File"))
@@ -113,9 +124,9 @@ class MainWindow(QMainWindow):
         self.file_menu.addAction(close)
 
         self.edit_menu = bar.addMenu(self.tr("&Edit"))
-        self.undo_action = self.undo_stack.createUndoAction(self, self.tr("&Undo"))
+        self.undo_action = self.undo_group.createUndoAction(self, self.tr("&Undo"))
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo_action = self.undo_stack.createRedoAction(self, self.tr("&Redo"))
+        self.redo_action = self.undo_group.createRedoAction(self, self.tr("&Redo"))
         self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
         self.edit_menu.addAction(self.undo_action)
         self.edit_menu.addAction(self.redo_action)
@@ -129,7 +140,9 @@ class MainWindow(QMainWindow):
 
     def _update_title(self) -> None:
         suffix = self.tr(" [read-only]") if self.roadmap.read_only else ""
-        self.setWindowTitle(f"{self.roadmap.title} — {self.path.name}{suffix}")
+        label = self.document.plan_label()
+        shown = f" — {label}" if label else ""
+        self.setWindowTitle(f"{self.roadmap.title}{shown} — {self.path.name}{suffix}")
         self.setWindowFilePath(str(self.path))
 
     def _update_saved(self) -> None:
@@ -142,7 +155,7 @@ class MainWindow(QMainWindow):
             self._saved_label.setText(self.tr("All changes saved at %1").replace("%1", when))
 
     def _on_document_changed(self, changes: list) -> None:
-        if any(c.entity == "roadmap" for c in changes):
+        if any(c.entity in ("roadmap", "plan") for c in changes):
             self._update_title()
         self._update_saved()
 
