@@ -625,6 +625,10 @@ def _reason(exc: Exception) -> str:
 # ----- applying an import
 
 
+def _rows(n: int) -> str:
+    return "1 row has" if n == 1 else f"{n:,} rows have"
+
+
 def _changed_fields(card: Card, fields: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in fields.items():
@@ -647,7 +651,7 @@ def apply_import(roadmap: Roadmap, plan: ImportPlan, skip_bad_rows: bool,
         shown = "; ".join(str(p) for p in plan.problems[:5])
         more = f" (and {len(plan.problems) - 5} more)" if len(plan.problems) > 5 else ""
         raise ValidationError(
-            f"{len(plan.bad_lines)} rows have problems, so nothing was imported: {shown}{more}. "
+            f"{_rows(len(plan.bad_lines))} problems, so nothing was imported: {shown}{more}. "
             "Fix them, or skip those rows (--skip-bad-rows)"
         )
     report.skipped_lines = plan.bad_lines

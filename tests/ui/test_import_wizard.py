@@ -121,3 +121,36 @@ def test_export_data(window, tmp_path: Path, fmt: str) -> None:
     assert data
     if fmt == "ics_cards":
         assert data.count(b"BEGIN:VEVENT") > data.count(b"milestone-")
+
+
+def test_reimport_updates_and_undo_restores(qtbot, window, sample_path: Path) -> None:
+    first = ImportWizard(window, JIRA)
+    qtbot.addWidget(first)
+    _walk_to_review(qtbot, first)
+    first.accept()
+    roadmap = window.roadmap
+    card = next(c for c in roadmap.cards() if c.external_key == "CS4483-68")
+    roadmap.update_card(card.id, title="Edited here", status="idea")
+    total = _count(sample_path)
+    again = ImportWizard(window, JIRA)
+    qtbot.addWidget(again)
+    _walk_to_review(qtbot, again)
+    assert "0 new cards, 68 matched" in again.summary_text()
+    again.accept()
+    assert again.report is not None and again.report.updated == [card.id]
+    assert _count(sample_path) == total
+    assert roadmap.card(card.id).title == card.title
+    window.undo_stack.undo()
+    assert (roadmap.card(card.id).title, roadmap.card(card.id).status) == ("Edited here", "idea")
+    window.undo_stack.redo()
+    assert roadmap.card(card.id).status == card.status
+
+
+def test_cancel_leaves_the_roadmap_as_it_was(qtbot, window, sample_path: Path) -> None:
+    before = sample_path.read_bytes()
+    wizard = ImportWizard(window, JIRA)
+    qtbot.addWidget(wizard)
+    _walk_to_review(qtbot, wizard)
+    wizard.reject()
+    assert sample_path.read_bytes() == before
+    assert window.undo_stack.count() == 0

@@ -262,6 +262,14 @@ def _card(draw: st.DrawFn) -> dict:
                       st.lists(st.tuples(_title.filter(lambda s: "\n" not in s and "\r" not in s
                                                        and s == " ".join(s.split())),
                                          st.booleans()), max_size=2))]}
+    for name in ("as_a", "i_want", "so_that", "hypothesis", "measure", "link"):
+        spec[name] = draw(_title | st.just(""))
+    spec["reach"] = draw(_num)
+    spec["effort"] = draw(_num)
+    spec["date_confidence"] = draw(st.sampled_from([None, "low", "medium", "high"]))
+    spec["color"] = draw(st.sampled_from([None, "#4e79a7", "#aabbcc"]))
+    spec["lane"] = draw(st.sampled_from([None, 0, 1]))
+    spec["objective"] = draw(st.sampled_from([None, 0]))
     if draw(st.booleans()):
         a, b = sorted((draw(_day), draw(_day)))
         spec["start"], spec["end"] = a, b
@@ -276,14 +284,31 @@ def test_csv_round_trip(specs: list[dict], tmp_path_factory: pytest.TempPathFact
     d = tmp_path_factory.mktemp("rt")
     fields = ("title", "description", "owner", "kind", "status", "priority", "estimate",
               "impact", "confidence", "tags", "internal", "external_key", "criteria", "start",
-              "end")
+              "end", "as_a", "i_want", "so_that", "hypothesis", "measure", "link", "reach",
+              "effort", "date_confidence", "color")
+
+    def seen(r: Roadmap) -> list[tuple]:
+        lanes = {lane.id: lane.name for lane in r.lanes()}
+        goals = {o.id: o.name for o in r.objectives()}
+        return [(*(getattr(c, f) for f in fields), lanes.get(c.lane_id), goals.get(c.objective_id))
+                for c in r.cards()]
+
     with Roadmap.create(d / "a.roadmap") as a:
-        a.add_cards(specs)
+        lane_ids = [a.add_lane("Lane =one").id, a.add_lane("Ünïcode, lane").id]
+        goal = a.add_objective("-Grow").id
+        cards = []
+        for spec in specs:
+            spec = dict(spec)
+            lane, objective = spec.pop("lane"), spec.pop("objective")
+            spec["lane_id"] = None if lane is None else lane_ids[lane]
+            spec["objective_id"] = None if objective is None else goal
+            cards.append(spec)
+        a.add_cards(cards)
         export_path(a, d / "out.csv")
-        before = [tuple(getattr(c, f) for f in fields) for c in a.cards()]
+        before = seen(a)
     import_path(d / "out.csv", d / "b.roadmap")
     with Roadmap.open(d / "b.roadmap", read_only=True) as b:
-        after = [tuple(getattr(c, f) for f in fields) for c in b.cards()]
+        after = seen(b)
     assert after == before
 
 
