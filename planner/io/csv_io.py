@@ -222,6 +222,10 @@ def detect_encoding(data: bytes) -> str:
         return "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
+    head = data[:4096]
+    if len(head) >= 4 and head.count(0) * 3 > len(head):  # UTF-16 that lost its BOM
+        odd_zeros = head[1::2].count(0)
+        return "utf-16-le" if odd_zeros > head[0::2].count(0) else "utf-16-be"
     try:
         data.decode("utf-8")
         return "utf-8"

@@ -26,6 +26,13 @@ def test_utf16_with_bom() -> None:
     assert t.rows[0][0] == "Réunion café"
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom(encoding: str) -> None:
+    t = read_table(ROWS.encode(encoding))
+    assert t.encoding == encoding
+    assert t.rows[0][0] == "Réunion café"
+
+
 def test_cp1252_from_excel_is_detected() -> None:
     data = "Title;Price\r\nCaf\u00e9 \u2013 \u20ac5;1\r\n".encode("cp1252")
     t = read_table(data)
