@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -63,8 +64,8 @@ def paint_legend(painter: QPainter, rect: QRectF | QRect, items: Items, font: QF
     text_colour = painter.pen().color()
     used = 0.0
     for sw, tr, label, colour in placed:
-        if tr.bottom() > r.height() + 0.5:
-            break
+        if tr.center().y() > r.height():
+            break  # the rest does not fit
         painter.setPen(QColor(colour).darker(130))
         painter.setBrush(QColor(colour))
         painter.drawRoundedRect(sw.translated(r.topLeft()), 2, 2)
@@ -122,7 +123,7 @@ class LegendWidget(QWidget):
 
     @override
     def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt override
-        return int(legend_height(self._items, self.font(), max(1, width - 8)) + 6)
+        return math.ceil(legend_height(self._items, self.font(), max(1, width - 8))) + 6
 
     @override
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
