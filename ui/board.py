@@ -77,6 +77,20 @@ def _text_on(colour: QColor) -> QColor:
     return QColor("#1b1b1b") if luma > 0.6 else QColor("#ffffff")
 
 
+def two_lines(text: str, fm: QFontMetrics, width: int) -> list[str]:
+    """The title wrapped at words onto at most two lines, the second elided."""
+    words = text.split()
+    first = ""
+    while words and fm.horizontalAdvance((first + " " + words[0]).strip()) <= width:
+        first = (first + " " + words.pop(0)).strip()
+    if not first:  # one very long word
+        return [fm.elidedText(text, Qt.TextElideMode.ElideRight, width)]
+    rest = " ".join(words)
+    if not rest:
+        return [first]
+    return [first, fm.elidedText(rest, Qt.TextElideMode.ElideRight, width)]
+
+
 class TileDelegate(QStyledItemDelegate):
     """Paints a card as a tile: colour band, title, then the view's chosen fields."""
 
@@ -84,7 +98,7 @@ class TileDelegate(QStyledItemDelegate):
     def sizeHint(self, option: QStyleOptionViewItem,  # noqa: N802 - Qt override
                  index: QModelIndex | QPersistentModelIndex) -> QSize:  # fmt: skip
         fm = QFontMetrics(option.font)
-        lines = 2 if index.data(DETAIL_ROLE) else 1
+        lines = 3 if index.data(DETAIL_ROLE) else 2  # the title may take two lines
         return QSize(180, fm.height() * lines + 22)
 
     @override
@@ -110,17 +124,18 @@ class TileDelegate(QStyledItemDelegate):
         bold.setBold(True)
         painter.setFont(bold)
         painter.setPen(palette.text().color())
-        title = QFontMetrics(bold).elidedText(str(index.data(Qt.ItemDataRole.DisplayRole) or ""),
-                                              Qt.TextElideMode.ElideRight, text_rect.width())
-        painter.drawText(text_rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop),
-                         title)  # fmt: skip
+        title = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        top = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        y = 0
+        for line in two_lines(title, QFontMetrics(bold), text_rect.width()):
+            painter.drawText(text_rect.adjusted(0, y, 0, 0), top, line)
+            y += fm.height()
         detail = index.data(DETAIL_ROLE)
         if detail:
             painter.setFont(font)
             painter.setPen(palette.placeholderText().color())
             line = fm.elidedText(str(detail), Qt.TextElideMode.ElideRight, text_rect.width())
-            painter.drawText(text_rect.adjusted(0, fm.height() + 2, 0, 0),
-                             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop), line)
+            painter.drawText(text_rect.adjusted(0, y + 2, 0, 0), top, line)
         painter.restore()
 
 
