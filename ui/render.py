@@ -498,5 +498,28 @@ def paint_lane_labels(
     painter.restore()
 
 
+def _label_font(theme: Theme) -> QFont:
+    font = QFont(theme.font)
+    font.setPixelSize(12)
+    return font
+
+
+def label_rect(pos: QPointF, text: str, theme: Theme) -> QRectF:
+    """Where ``paint_label`` draws ``text`` at ``pos``."""
+    fm = QFontMetricsF(_label_font(theme))
+    return QRectF(pos.x(), pos.y(), fm.horizontalAdvance(text) + 16, fm.height() + 10)
+
+
+def paint_label(painter: QPainter, pos: QPointF, text: str, theme: Theme) -> None:
+    """A tooltip-like box with one line of text (the dates while dragging)."""
+    r = label_rect(pos, text, theme).adjusted(1, 1, -1, -1)
+    painter.setPen(QPen(theme.grid_major, 1))
+    painter.setBrush(theme.header_bg)
+    painter.drawRoundedRect(r, 4, 4)
+    painter.setFont(_label_font(theme))
+    painter.setPen(theme.text)
+    painter.drawText(r, Qt.AlignmentFlag.AlignCenter, text)
+
+
 def brush(color: str | QColor) -> QBrush:
     return QBrush(_color(color))

@@ -65,6 +65,7 @@ class TimelineScene(QGraphicsScene):
         self.ghosts: list[Ghost] = []
         self.link_preview: tuple[QPointF, QPointF] | None = None
         self.drop_preview: QRectF | None = None
+        self._drag_label: tuple[QPointF, str] | None = None
         self.today = dt.date.today()
         self.card_items: dict[int, CardItem] = {}
         self.milestone_items: dict[int, MilestoneItem] = {}
@@ -359,6 +360,14 @@ class TimelineScene(QGraphicsScene):
                 self._add_milestone_item(m)
             self._place_milestones()
 
+    def set_drag_label(self, pos: QPointF | None, text: str) -> None:
+        """The dates being dragged to, drawn beside the pointer (None hides it)."""
+        old = self._drag_label
+        self._drag_label = (pos, text) if pos is not None else None
+        for label in (old, self._drag_label):
+            if label is not None:
+                self.update(render.label_rect(label[0], label[1], self.theme))
+
     def set_lens(self, lens: Lens) -> None:
         self.lens = lens
         self.rebuild()
@@ -465,3 +474,5 @@ class TimelineScene(QGraphicsScene):
                                     self.theme)  # fmt: skip
         if self.drop_preview is not None:
             render.paint_ghost(painter, self.drop_preview, None, self.theme)
+        if self._drag_label is not None:
+            render.paint_label(painter, self._drag_label[0], self._drag_label[1], self.theme)

@@ -81,6 +81,7 @@ class TimelineView(QGraphicsView):
         self._read_only = bool(document.roadmap.read_only)
         self._syncing = False
         self._drag: _Drag | None = None
+        self._placed = False
         self.timeline_scene = TimelineScene(document, self)
         self.timeline_scene.show_sprints = bool(settings.get("show_sprints"))
         self.timeline_scene.read_only = self._read_only
@@ -321,6 +322,7 @@ class TimelineView(QGraphicsView):
         return self.mapToScene(QPoint(0, 0)).x()
 
     def _scroll_left_to(self, scene_x: float) -> None:
+        self._placed = True
         bar = self.horizontalScrollBar()
         bar.setValue(bar.value() + round(scene_x - self._scene_left()))
 
@@ -349,6 +351,8 @@ class TimelineView(QGraphicsView):
             window.statusBar().showMessage(text, 8000)
 
     def _initial_scroll(self) -> None:
+        if self._placed:  # someone already chose where to look
+            return
         self.go_to_today()
         self.verticalScrollBar().setValue(self.verticalScrollBar().minimum())
 
@@ -534,7 +538,6 @@ class TimelineView(QGraphicsView):
             super().mouseReleaseEvent(event)
             return
         self._drag = None
-        QToolTip.hideText()
         if drag.started:
             drag.last_pos = event.position()
             drag.last_mods = event.modifiers()
@@ -665,12 +668,14 @@ class TimelineView(QGraphicsView):
             item.setZValue(15)
 
     def _drag_tip(self, pos: QPointF, text: str) -> None:
-        QToolTip.showText(self.viewport().mapToGlobal(pos.toPoint()) + QPoint(14, 18), text,
-                          self.viewport())  # fmt: skip
+        """The dates being dragged to, in a label beside the pointer and in the status bar."""
+        self.timeline_scene.set_drag_label(self.mapToScene(pos.toPoint()) + QPointF(14, 20), text)
+        self._show_message(text)
 
     def _commit_drag(self, drag: _Drag) -> None:
         scene = self.timeline_scene
         scene.link_preview = None
+        scene.set_drag_label(None, "")
         if drag.mode == "link":
             scene.update()
             target = self._item_at(drag.last_pos) if drag.last_pos is not None else None
@@ -716,6 +721,7 @@ class TimelineView(QGraphicsView):
             return
         scene = self.timeline_scene
         scene.link_preview = None
+        scene.set_drag_label(None, "")
         scene._place_cards([scene.card_items[c] for c in drag.origin if c in scene.card_items])
         scene._place_milestones()
         scene.update()
@@ -806,6 +812,21 @@ class TimelineView(QGraphicsView):
             extra.append(card.owner)
         lines.append(" · ".join(extra))
         return tooltip("\n".join(lines))
+
+    def event(self, event: QEvent) -> bool:
+        # Keys the timeline handles itself win over window shortcuts while it has focus, so a
+        # Delete shortcut elsewhere in the window never makes the timeline's ambiguous.
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            key, mods = event.key(), event.modifiers()
+            ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
+            plain = mods in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+            if (key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace, Qt.Key.Key_F, Qt.Key.Key_T,
+                        Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape) and plain) \
+                    or (key == Qt.Key.Key_D and ctrl) \
+                    or key in (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down):
+                event.accept()
+                return True
+        return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         key = event.key()
