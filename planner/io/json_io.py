@@ -39,6 +39,8 @@ _CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("milestones", "kind"): MILESTONE_KINDS,
 }
 _SKIP = {("roadmap", "id"), ("roadmap", "modified")}
+_NAMES = {("roadmap", "title"), ("plans", "name"), ("lanes", "name"), ("objectives", "name"),
+          ("cards", "title"), ("milestones", "title"), ("views", "name")}  # fmt: skip
 
 
 
@@ -173,6 +175,8 @@ def _check_value(where: str, table: str, name: str, typ: str, required: bool,
         if not isinstance(value, str):
             raise ValidationError(f"{where}.{name} must be text")
         validate.text(value, f"{where}.{name}")
+        if (table, name) in _NAMES:
+            validate.title(value, f"{where}.{name}")
         options = _CHOICES.get((table, name))
         if options is not None and value not in options:
             raise ValidationError(f"{where}.{name} must be one of: {', '.join(options)}")

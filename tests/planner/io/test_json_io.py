@@ -88,6 +88,8 @@ def test_import_refuses_a_file_that_holds_a_roadmap(tmp_path: Path, sample_path:
         (lambda d: d["cards"][0].update(lane_id=999), "not allowed"),
         (lambda d: d["cards"][0].update(start_date="soon"), "not allowed"),
         (lambda d: d.update(plans=[]), "plans must hold the plan itself"),
+        (lambda d: d["lanes"][0].update(name="  "), r"lanes\[0\].name cannot be empty"),
+        (lambda d: d["roadmap"].update(week_start=9), "not allowed"),
     ],
 )
 def test_wrong_values_give_one_clear_line(tmp_path: Path, change, message: str) -> None:
