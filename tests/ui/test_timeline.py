@@ -64,7 +64,8 @@ def full_row(path: Path, card_id: int) -> tuple:
 
 
 def send(widget, kind, pos: QPointF, buttons, mods=Qt.KeyboardModifier.NoModifier) -> None:
-    button = Qt.MouseButton.LeftButton if kind != QMouseEvent.Type.MouseMove else Qt.MouseButton.NoButton
+    moving = kind == QMouseEvent.Type.MouseMove
+    button = Qt.MouseButton.NoButton if moving else Qt.MouseButton.LeftButton
     ev = QMouseEvent(kind, QPointF(pos), QPointF(widget.mapToGlobal(pos.toPoint())), button,
                      buttons, mods)
     QApplication.sendEvent(widget, ev)
@@ -319,7 +320,9 @@ def test_double_click_on_empty_lane_space_creates_a_card(win, plan, qtbot):
     with qtbot.waitSignal(tl.card_activated):
         qtbot.mouseDClick(tl.viewport(), Qt.MouseButton.LeftButton, pos=pos)
     with sqlite3.connect(path) as conn:
-        got = conn.execute("SELECT start_date, lane_id FROM cards WHERE title = 'New card'").fetchall()
+        got = conn.execute(
+            "SELECT start_date, lane_id FROM cards WHERE title = 'New card'"
+        ).fetchall()
     assert got == [("2026-04-15", ids["lanes"][2])]
 
 
