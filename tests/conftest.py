@@ -68,3 +68,4 @@ def window(qtbot, sample_path: Path):
     yield w
     if not w.roadmap.closed:
         w.close()
+    w.deleteLater()  # free its widgets: thousands of leftovers slow every palette change

@@ -123,8 +123,16 @@ def focus(window: MainWindow) -> None:
     if window.isMinimized():
         window.showNormal()
     window.show()
-    window.raise_()
-    window.activateWindow()
+    bring_forward(window)
+
+
+def bring_forward(widget: QWidget) -> None:
+    """Raise and activate a window (the offscreen platform cannot, and says so)."""
+    from PySide6.QtGui import QGuiApplication
+
+    if QGuiApplication.platformName() != "offscreen":
+        widget.raise_()
+        widget.activateWindow()
 
 
 def register(window: MainWindow) -> None:
@@ -140,6 +148,7 @@ def forget_window(window: MainWindow) -> None:
     finally:
         if window in _windows:
             _windows.remove(window)
+            window.deleteLater()  # a closed window is gone; its file is already closed
 
 
 def save_state(window: MainWindow) -> None:

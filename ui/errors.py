@@ -116,7 +116,8 @@ def show_exception(
     _dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     _dialog.destroyed.connect(_forget_dialog)
     _dialog.open()
-    _dialog.raise_()
+    if QGuiApplication.platformName() != "offscreen":  # which cannot raise windows
+        _dialog.raise_()
     return _dialog
 
 

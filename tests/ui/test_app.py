@@ -1,0 +1,192 @@
+"""Start-up (first run, last file, --sample), window state per file, broken settings, the look."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, QSettings, QSize
+from PySide6.QtWidgets import QApplication
+
+from planner import Roadmap
+from ui import app, icons, recent, settings, theme
+
+
+@pytest.fixture
+def docs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "Documents"
+    folder.mkdir()
+    monkeypatch.setattr(app, "documents_folder", lambda: folder)
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def close_windows() -> Iterator[None]:
+    yield
+    for window in app.windows():
+        window.close()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    theme.apply(QApplication.instance(), "system")
+
+
+def test_first_run_opens_the_sample_with_a_hint_and_later_runs_reopen_the_last_file(
+    qtbot, docs, tmp_path
+):
+    windows = app.start([])
+    assert len(windows) == 1
+    first = windows[0]
+    assert first.path == docs / "Roadmap Planner" / "Sample roadmap.roadmap"
+    assert first.roadmap.card_count() > 10
+    assert "sample roadmap" in first.statusBar().currentMessage()
+    assert first.statusBar().currentMessage().count("\n") == 0
+
+    own = tmp_path / "mine.roadmap"
+    Roadmap.create(own, title="Mine").close()
+    assert app.open_window(own) is not None
+    for window in app.windows():
+        window.close()
+
+    windows = app.start([])  # the next start
+    assert [w.path for w in windows] == [own]
+    assert windows[0].statusBar().currentMessage() == ""  # no first-run hint any more
+
+
+def test_last_file_gone_falls_back_to_the_sample_without_the_hint(qtbot, docs, tmp_path):
+    settings.put("last_file", str(tmp_path / "deleted.roadmap"))
+    windows = app.start([])
+    assert [w.path.name for w in windows] == ["Sample roadmap.roadmap"]
+    assert windows[0].statusBar().currentMessage() == ""
+
+
+def test_sample_flag_recreates_a_deleted_sample(qtbot, docs):
+    sample = app.ensure_sample()
+    sample.unlink()
+    windows = app.start(["--sample"])
+    assert [w.path for w in windows] == [sample] and sample.exists()
+
+
+def test_files_on_the_command_line_open_and_qt_options_are_not_files(qtbot, docs, roadmap_path):
+    Roadmap.create(roadmap_path).close()
+    windows = app.start(["-platform", "offscreen", str(roadmap_path)])
+    assert [w.path for w in windows] == [roadmap_path]
+    assert recent.files() == [roadmap_path.resolve()]
+
+
+def test_no_display_gives_one_line(monkeypatch, capsys):
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.setattr(app.sys, "platform", "linux")
+    assert app.main([]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no display" in err
+
+
+def test_window_state_is_restored_per_file(qtbot, docs, sample_path, roadmap_path):
+    Roadmap.create(roadmap_path).close()
+    window = app.open_window(sample_path)
+    assert window is not None
+    window.history_dock.show()
+    window.resize(window.minimumSizeHint().width(), 555)  # the offscreen screen is small
+    left_at = window.size()
+    view = window.roadmap.views()[0]
+    window.document.set_active_view(view)
+    window.close()
+
+    other = app.open_window(roadmap_path)  # a different file keeps its own (default) state
+    assert other is not None
+    assert other.document.active_view is None
+    assert other.history_dock.isHidden()
+    other.close()
+
+    again = app.open_window(sample_path)
+    assert again is not None
+    assert again.size() == left_at and again.height() == 555
+    assert again.history_dock.isVisible()
+    assert again.document.active_view is not None and again.document.active_view.id == view.id
+
+
+def test_a_deleted_view_is_not_restored(qtbot, docs, sample_path):
+    window = app.open_window(sample_path)
+    view = window.roadmap.views()[0]
+    window.document.set_active_view(view)
+    window.close()
+    with Roadmap.open(sample_path) as r:
+        r.delete_view(view.id)
+    again = app.open_window(sample_path)
+    assert again is not None and again.document.active_view is None
+
+
+def test_a_corrupt_settings_store_falls_back_to_defaults(qtbot, docs, sample_path):
+    window = app.open_window(sample_path)
+    window.resize(900, 640)
+    window.close()
+    store = Path(QSettings().fileName())
+    assert store.exists()
+    store.write_bytes(
+        b"\x00\xff[windows\n=garbage\x89PNG\r\n" * 50 + b"geometry=@ByteArray(\xff)\n"
+    )
+    assert settings.get("theme") == "system"
+    assert settings.get("snap_unit") == "week"
+    assert recent.files() == [] or all(isinstance(p, Path) for p in recent.files())
+    windows = app.start([])
+    assert windows and windows[0].isVisible()
+    again = app.open_window(sample_path)
+    assert again is not None and again.isVisible()
+
+
+def test_unreadable_values_fall_back_to_defaults(qtbot):
+    store = QSettings()
+    store.setValue("presentation_scale", "huge")
+    store.setValue("default_duration_epic", "-5")
+    store.setValue("theme", "purple")
+    store.setValue("recent_files", "{not json")
+    store.sync()
+    assert settings.get("presentation_scale") == 1.5
+    assert settings.get("default_duration_epic") == 42
+    assert settings.get("theme") == "system"
+    assert recent.files() == []
+    settings.put_window_state(Path("/nowhere.roadmap"), {"geometry": "garbage", "zoom": "x"})
+    assert settings.window_state(Path("/nowhere.roadmap"))["geometry"] == "garbage"
+
+
+def test_forced_dark_and_light_themes(qapp):
+    assert theme.apply(qapp, "dark") == "dark"
+    assert theme.is_dark()
+    assert qapp.style().name().lower() == "fusion"
+    assert theme.apply(qapp, "light") == "light"
+    assert not theme.is_dark()
+    assert theme.apply(qapp, "system") == "system"
+    assert theme.is_dark() == theme.system_is_dark()
+
+
+def test_icons_are_named_in_one_place_and_fail_loudly(qapp):
+    files = {p.stem for p in icons.ICON_DIR.glob("*.svg")}
+    assert files == set(icons.NAMES)
+    with pytest.raises(KeyError, match="unknown icon"):
+        icons.icon("no-such-icon")
+
+
+@pytest.mark.parametrize("scale", [1.0, 1.5, 2.0])
+def test_icons_are_drawn_at_the_device_scale(qapp, scale):
+    for name in ("undo", "open", "app"):
+        pixmap = icons.icon(name).pixmap(QSize(24, 24), scale)
+        assert pixmap.width() == round(24 * scale)
+        image = pixmap.toImage()
+        inked = sum(
+            image.pixelColor(x, y).alpha() > 0
+            for x in range(image.width())
+            for y in range(image.height())
+        )
+        assert inked > 10
+
+
+def test_icons_follow_the_text_colour(qapp):
+    theme.apply(qapp, "dark")
+    dark = icons.icon("close").pixmap(QSize(24, 24), 1.0).toImage()
+    theme.apply(qapp, "light")
+    light = icons.icon("close").pixmap(QSize(24, 24), 1.0).toImage()
+    # the diagonal of the cross: light ink on dark, dark ink on light
+    assert dark.pixelColor(12, 12).lightness() > 150
+    assert light.pixelColor(12, 12).lightness() < 100
