@@ -100,6 +100,7 @@ def open_window(path: str | Path, parent: QWidget | None = None) -> MainWindow |
     register(window)
     restore_state(window)
     window.show()
+    restore_timeline(window)
     if parent is not None and not window.isMaximized():
         _cascade(window, parent)
     recent.add(roadmap.path)
@@ -161,12 +162,11 @@ def save_state(window: MainWindow) -> None:
         "tab": window.tabs.currentIndex(),
     }
     timeline = getattr(window, "timeline", None)
-    zoom = getattr(timeline, "zoom", None)
-    if callable(zoom):
-        try:
-            state["zoom"] = float(zoom())
-        except (TypeError, ValueError):
-            pass
+    try:  # the timeline's zoom (pixels per day) and the date at its left edge
+        state["zoom"] = float(timeline.time_scale.px_per_day)  # type: ignore[union-attr]
+        state["left_date"] = timeline.date_at(0).isoformat()  # type: ignore[union-attr]
+    except Exception:  # a timeline without these: nothing to remember
+        pass
     view = getattr(window.document, "active_view", None)
     state["view"] = int(getattr(view, "id", 0) or 0)
     settings.put_window_state(window.path, state)
@@ -185,13 +185,6 @@ def restore_state(window: MainWindow) -> None:
     dock_state = state.get("state")
     if isinstance(dock_state, QByteArray) and not dock_state.isEmpty():
         window.restoreState(dock_state)
-    timeline = getattr(window, "timeline", None)
-    set_zoom = getattr(timeline, "set_zoom", None)
-    if callable(set_zoom) and "zoom" in state:
-        try:
-            set_zoom(float(state["zoom"]))
-        except (TypeError, ValueError):
-            pass
     try:
         view_id = int(state.get("view") or 0)
     except (TypeError, ValueError):
@@ -209,6 +202,25 @@ def restore_state(window: MainWindow) -> None:
         tab = -1
     if 0 <= tab < window.tabs.count():
         window.tabs.setCurrentIndex(tab)
+
+
+def restore_timeline(window: MainWindow) -> None:
+    """Zoom and scroll the timeline as it was left (once the window is shown and sized)."""
+    import datetime as dt
+
+    from ui import settings
+
+    state = settings.window_state(window.path)
+    timeline = getattr(window, "timeline", None)
+    if timeline is None or "zoom" not in state:
+        return
+    try:
+        timeline.set_zoom(float(state["zoom"]), 0.0)
+        left = dt.date.fromisoformat(str(state["left_date"]))
+        bar = timeline.horizontalScrollBar()
+        bar.setValue(bar.value() + timeline.x_for_date(left))
+    except Exception:  # an unreadable value or a changed timeline: keep its default
+        pass
 
 
 def first_run_hint() -> str:

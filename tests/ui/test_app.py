@@ -190,3 +190,16 @@ def test_icons_follow_the_text_colour(qapp):
     # the diagonal of the cross: light ink on dark, dark ink on light
     assert dark.pixelColor(12, 12).lightness() > 150
     assert light.pixelColor(12, 12).lightness() < 100
+
+
+def test_timeline_zoom_and_scroll_are_restored(qtbot, docs, sample_path):
+    window = app.open_window(sample_path)
+    timeline = window.timeline
+    if not hasattr(timeline, "time_scale"):
+        pytest.skip("the timeline has no zoom yet")
+    timeline.set_zoom(9.0, 0.0)
+    left = timeline.date_at(0)
+    window.close()
+    again = app.open_window(sample_path)
+    assert again.timeline.time_scale.px_per_day == pytest.approx(9.0)
+    assert abs((again.timeline.date_at(0) - left).days) <= 1
