@@ -443,8 +443,15 @@ class ImportWizard(QWizard):
         super().accept()
 
 
-def show_import_wizard(window: Any) -> ImportWizard:
-    """Open the wizard over the window (not modal, so the timeline stays visible)."""
+def show_import_wizard(window: Any) -> ImportWizard | None:
+    """Open the wizard over the window; a snapshot on show is frozen, so it says so instead."""
+    if window.roadmap.plan().kind == "snapshot":
+        box = QMessageBox(QMessageBox.Icon.Information, _tr("Import CSV"),
+                          _tr("A snapshot is frozen. Show the plan or a scenario to import "
+                              "into it."), QMessageBox.StandardButton.Ok, window)  # fmt: skip
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.exec()
+        return None
     wizard = ImportWizard(window)
     wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
     wizard.open()
