@@ -382,7 +382,7 @@ def install(window: Any) -> Backlog:
     if activate is not None:
         backlog.card_activated.connect(activate)
     add = QAction(window.tr("&Add Card to Backlog"), window)
-    add.setShortcut(QKeySequence("Ctrl+Shift+N"))
+    add.setShortcut(QKeySequence("Ctrl+Shift+B"))
 
     def focus_add() -> None:
         dock.show()

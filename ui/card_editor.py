@@ -213,6 +213,24 @@ class CardEditor(QWidget):
 
         for edit in (self.as_a_edit, self.i_want_edit, self.so_that_edit):
             edit.textChanged.connect(self._update_story_preview)
+        self._set_tab_order()
+
+    def _set_tab_order(self) -> None:
+        """Tab walks the fields top to bottom, as they read."""
+        chain: list[QWidget] = [
+            self.title_edit, self.lane_combo, self.kind_combo, self.status_combo,
+            self.start_edit.line, self.start_edit.calendar_button, self.start_edit.clear_button,
+            self.end_edit.line, self.end_edit.calendar_button, self.end_edit.clear_button,
+            self.as_a_edit, self.i_want_edit, self.so_that_edit, self.checklist.list,
+            self.checklist.up_button, self.checklist.down_button, self.checklist.remove_button,
+            self.checklist.add_line, self.estimate_edit, self.priority_combo, self.reach_edit,
+            self.impact_edit, self.confidence_edit, self.effort_edit,
+            self.date_confidence_combo, self.owner_edit, self.tag_edit.line, self.color_edit,
+            self.color_button, self.link_edit, self.open_link_button, self.objective_combo,
+            self.hypothesis_edit, self.measure_edit, self.internal_check, self.description_edit,
+        ]  # fmt: skip
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
 
     def _hbox(self, *widgets: QWidget) -> QWidget:
         box = QWidget()
@@ -522,6 +540,10 @@ class CardEditor(QWidget):
         per_card = {cid: date_change(self._cards[cid], key, value,
                                      duration_days(self._cards[cid].kind))
                     for cid in self._ids if cid in self._cards}  # fmt: skip
+        lanes = self.roadmap.lanes() if value is not None else []
+        for cid, fields in per_card.items():
+            if lanes and self._cards[cid].lane_id is None:
+                fields["lane_id"] = lanes[0].id  # a dated card needs a lane to be drawn in
         if self._commit(key, per_card, self._label(key)):
             self._clear_error("start" if key == "end" else "end")
 
@@ -617,6 +639,22 @@ def install(window: Any) -> CardEditor:
         editor.focus_title()
 
     window.activate_card = activate
+
+    def edit_selection() -> None:
+        dock.show()
+        dock.raise_()
+        if len(editor.card_ids) == 1:
+            editor.focus_title()
+        elif editor.card_ids:
+            editor.status_combo.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    from PySide6.QtGui import QAction, QKeySequence
+
+    edit = QAction(window.tr("&Edit Card"), window)
+    edit.setShortcut(QKeySequence("Ctrl+E"))
+    edit.triggered.connect(edit_selection)
+    window.edit_menu.addAction(edit)
+    window.edit_card_action = edit
     if hasattr(window.timeline, "card_activated"):
         window.timeline.card_activated.connect(activate)
     return editor
