@@ -1323,15 +1323,18 @@ class Roadmap:
         if plan_id == schema.PLAN_ID:
             raise ValidationError("The plan itself cannot be deleted")
         self.plan(plan_id)
-        with self.transaction(plans=True) as conn:
-            conn.execute("DELETE FROM plans WHERE id = ?", (plan_id,))
-            self._notify("plan", "removed", [plan_id])
-            if self.plan_id == plan_id:
-                # The plan in view is gone: show the plan itself.
-                self._notify("plan", "reset", [schema.PLAN_ID])
-        if self.plan_id == plan_id:
-            self.plan_id = schema.PLAN_ID
-            self._snapshot_shown = None
+        shown = (self.plan_id, self._snapshot_shown)
+        try:
+            with self.transaction(plans=True) as conn:
+                conn.execute("DELETE FROM plans WHERE id = ?", (plan_id,))
+                self._notify("plan", "removed", [plan_id])
+                if self.plan_id == plan_id:
+                    # The plan in view is gone: show the plan itself (listeners read it).
+                    self.plan_id, self._snapshot_shown = schema.PLAN_ID, None
+                    self._notify("plan", "reset", [schema.PLAN_ID])
+        except BaseException:
+            self.plan_id, self._snapshot_shown = shown
+            raise
 
     def promote_scenario(self, scenario_id: int, snapshot_name: str | None = None) -> Plan:
         """Make a scenario the plan; the old plan is kept as a snapshot. Returns that snapshot."""

@@ -12,12 +12,13 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QBrush, QColor, QUndoStack
+from PySide6.QtCore import QLineF, QObject, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QBrush, QColor, QPainter, QPen, QUndoStack
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDockWidget,
+    QGraphicsItem,
     QHBoxLayout,
     QLineEdit,
     QListWidget,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
+    QStyleOptionGraphicsItem,
     QVBoxLayout,
     QWidget,
 )
@@ -48,6 +50,38 @@ from ui.widgets.plain import button_text, plain_label, short, tooltip
 ID_ROLE = Qt.ItemDataRole.UserRole
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
 KIND_COLORS = {ADDED: "#2e8540", REMOVED: "#c0392b"}
+BADGE_COLORS = {ADDED: "#2e8540", "changed": "#d68910"}
+BADGE_SIZE = 14.0
+
+
+class BadgeItem(QGraphicsItem):
+    """A small round mark on a card's corner in compare mode: '+' added, '~' changed."""
+
+    def __init__(self, kind: str, parent: QGraphicsItem) -> None:
+        super().__init__(parent)
+        self.kind = kind
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setAcceptHoverEvents(False)
+        self.setPos(-BADGE_SIZE / 2, -BADGE_SIZE / 2)
+        self.setZValue(1)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
+        return QRectF(0, 0, BADGE_SIZE, BADGE_SIZE)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:  # fmt: skip
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setPen(QPen(QColor("white"), 1.5))
+        painter.setBrush(QColor(BADGE_COLORS.get(self.kind, "#d68910")))
+        r = self.boundingRect().adjusted(1, 1, -1, -1)
+        painter.drawEllipse(r)
+        c = r.center()
+        painter.setPen(QPen(QColor("white"), 2.0))
+        if self.kind == ADDED:
+            painter.drawLine(QLineF(c.x() - 3.5, c.y(), c.x() + 3.5, c.y()))
+            painter.drawLine(QLineF(c.x(), c.y() - 3.5, c.x(), c.y() + 3.5))
+        else:
+            painter.drawEllipse(c, 1.5, 1.5)
 
 
 def confirm(parent: QWidget, title: str, text: str, ok_text: str) -> bool:
@@ -289,6 +323,7 @@ class SnapshotsRoom(QObject):
         self._stacks: dict[int, QUndoStack] = {self.roadmap.plan_id: self.group.activeStack()}
         self.base_id: int | None = None
         self.diff: PlanDiff | None = None
+        self.badge_items: list[BadgeItem] = []
         self.name_dialog: NameDialog | None = None
         self.dialog: SnapshotsDialog | None = None
         self._refresh = QTimer(self)
@@ -306,6 +341,7 @@ class SnapshotsRoom(QObject):
         self.dock.hide()
         self._build_menu()
         self.document.changed.connect(self._on_document_changed)
+        self.document.view_changed.connect(self._on_view_changed)
 
     # ----- menus
 
@@ -432,8 +468,11 @@ class SnapshotsRoom(QObject):
         if self.dialog is None:
             self.dialog = SnapshotsDialog(self)
         self.dialog.reload()
-        self.dialog.show()
-        self.dialog.raise_()
+        if self.dialog.isVisible():
+            self.dialog.raise_()
+            self.dialog.activateWindow()
+        else:
+            self.dialog.show()
         return self.dialog
 
     # ----- doing it
@@ -615,8 +654,33 @@ class SnapshotsRoom(QObject):
             return
         if hasattr(timeline, "set_ghosts"):
             timeline.set_ghosts(ghosts_for(diff) if diff is not None else [])
+        badges = badges_for(diff) if diff is not None else {}
         if hasattr(timeline, "set_badges"):
-            timeline.set_badges(badges_for(diff) if diff is not None else {})
+            timeline.set_badges(badges)
+        else:
+            self._place_badges(timeline, badges)
+
+    def _place_badges(self, timeline: Any, badges: dict[int, str]) -> None:
+        # A mark on each added or changed bar, as a child of the bar so it follows every
+        # move and zoom; the scene drops it with the bar when it rebuilds.
+        for item in self.badge_items:
+            if item.scene() is not None:
+                item.scene().removeItem(item)
+        self.badge_items = []
+        items = getattr(getattr(timeline, "timeline_scene", None), "card_items", None)
+        if not isinstance(items, dict):
+            return
+        for card_id, kind in badges.items():
+            bar = items.get(card_id)
+            if bar is not None:
+                self.badge_items.append(BadgeItem(kind, bar))
+
+    def _sync_read_only(self) -> None:
+        # Rooms that read roadmap.read_only once learn that a snapshot (not) is in view.
+        for name in ("timeline", "board"):
+            room = getattr(self.window, name, None)
+            if room is not None and hasattr(room, "set_read_only"):
+                room.set_read_only(bool(self.roadmap.read_only))
 
     def _on_change_activated(self, card_id: int, kind: str) -> None:
         if kind == REMOVED:
@@ -638,10 +702,15 @@ class SnapshotsRoom(QObject):
             if self.dialog is not None:
                 self.dialog.reload()
             if any(c.op == "reset" for c in plan_changes):
-                # The plan in view changed under us (a discard or a promote from elsewhere).
+                # The plan in view changed (a switch, a discard, a promote).
                 self.group.setActiveStack(self._stack_for(self.roadmap.plan_id))
+                self._sync_read_only()
         if self.base_id is not None and any(c.entity not in ("view", "roadmap") for c in changes):
             self._refresh.start()
+
+    def _on_view_changed(self, _view: object) -> None:
+        if self.base_id is not None:
+            self._refresh.start()  # the timeline rebuilt its bars: mark them again
 
 
 def ghosts_for(diff: PlanDiff) -> list[tuple[int, int | None, dt.date, dt.date]]:
