@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.lens import Lens
+from planner.model import View
 from ui import settings
 from ui.export import (
     ExportError,
@@ -100,8 +100,7 @@ def preview_image(picture: RoadmapPicture, options: ExportOptions, size: QSize) 
         p.setPen(QPen(QColor("#8c8c8c"), 0))
         p.drawRect(QRectF(0, 0, full.width(), full.height()))
         p.translate(paint.x(), paint.y())
-        p.scale(plan.scale, plan.scale)
-        paint_page(p, picture, plan.pages[0], plan.width, 1, len(plan.pages))
+        paint_page(p, picture, plan.pages[0], plan.width, plan.scale, 1, len(plan.pages))
     else:
         w, h = image_size(picture)
         k = min(size.width() / w, size.height() / h)
@@ -246,10 +245,9 @@ class ExportDialog(QDialog):
 
     # ----- reading the form
 
-    def lens(self) -> Lens:
+    def view(self) -> View | None:
         view_id = self.view_box.currentData()
-        view = self.roadmap.view(view_id) if view_id is not None else None
-        return Lens.from_view(view)
+        return self.roadmap.view(view_id) if view_id is not None else None
 
     def options(self) -> ExportOptions:
         scale = float(self.scale_box.currentData() or 0.0)
@@ -292,7 +290,7 @@ class ExportDialog(QDialog):
             save.setEnabled(False)
             return
         try:
-            picture = build_picture(self.roadmap, self.lens(), options, _plan_label(self.document))
+            picture = build_picture(self.roadmap, self.view(), options, _plan_label(self.document))
             image = preview_image(picture, options, self.preview.size().expandedTo(PREVIEW))
             self.preview.setPixmap(QPixmap.fromImage(image))
             self.info.setText(self._describe(picture, options))
@@ -321,7 +319,7 @@ class ExportDialog(QDialog):
     def export_to(self, path: str | Path) -> ExportResult:
         """Write the export to ``path`` and remember these settings for next time."""
         options = self.options()
-        result = export_roadmap(self.roadmap, path, options, self.lens(),
+        result = export_roadmap(self.roadmap, path, options, self.view(),
                                 _plan_label(self.document))  # fmt: skip
         remember_options(options)
         settings.put("export_folder", str(Path(path).parent))
@@ -375,8 +373,8 @@ def make_printer(options: ExportOptions | None = None) -> QPrinter:
 def print_picture(printer: QPrinter, document: Any, fit: str | None = None) -> int:
     """Paint the active view onto ``printer``; returns the number of pages."""
     options = remembered_options()
-    lens = Lens.from_view(getattr(document, "active_view", None))
-    picture = build_picture(document.roadmap, lens, options, _plan_label(document))
+    view = getattr(document, "active_view", None)
+    picture = build_picture(document.roadmap, view, options, _plan_label(document))
     plan = paint_pages(printer, picture, fit or options.fit)
     return len(plan.pages)
 
