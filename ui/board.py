@@ -240,9 +240,11 @@ class BoardView(QWidget):
         self.next_spin.setToolTip(self.tr("Next: cards starting in the weeks after Now"))
         self.message = QLabel(self)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
-        top = QHBoxLayout()
+        self.controls = QWidget(self)
+        top = QHBoxLayout(self.controls)
+        top.setContentsMargins(0, 0, 0, 0)
         for text, spin in ((self.tr("Now:"), self.now_spin), (self.tr("Next:"), self.next_spin)):
-            label = QLabel(text, self)
+            label = QLabel(text, self.controls)
             label.setTextFormat(Qt.TextFormat.PlainText)
             top.addWidget(label)
             top.addWidget(spin)
@@ -260,10 +262,7 @@ class BoardView(QWidget):
             box.setContentsMargins(4, 4, 4, 4)
             header = QLabel(frame)
             header.setTextFormat(Qt.TextFormat.PlainText)
-            f = header.font()
-            f.setBold(True)
-            f.setPointSizeF(f.pointSizeF() * 1.2)
-            header.setFont(f)
+            header.setStyleSheet("font-weight: bold")  # keeps the size presentation sets
             column = BoardColumn(bucket, frame)
             column.cards_dropped.connect(self._on_column_cards_dropped)
             column.itemSelectionChanged.connect(self._on_column_selection_changed)
@@ -274,7 +273,7 @@ class BoardView(QWidget):
             self.columns[bucket] = column
             self.headers[bucket] = header
         outer = QVBoxLayout(self)
-        outer.addLayout(top)
+        outer.addWidget(self.controls)
         outer.addLayout(row, 1)
 
         document.changed.connect(self._on_document_changed)

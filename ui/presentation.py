@@ -159,9 +159,11 @@ class Presenter(QObject):
         tabs = getattr(w, "tabs", None)
         if tabs is not None:
             f = tabs.font()
-            scale = float(settings.get("presentation_scale"))
-            f.setPointSizeF(max(1.0, f.pointSizeF() * min(max(scale, 0.5), 4.0)))
+            f.setPointSizeF(max(1.0, f.pointSizeF() * self._scale()))
             tabs.setFont(f)
+        board: Any = self.board
+        if board is not None and hasattr(board, "controls"):
+            board.controls.hide()  # the horizon spin boxes are editing chrome
         for room in (self.timeline, self.board):
             if room is not None and hasattr(room, "set_read_only"):
                 room.set_read_only(True)
@@ -171,6 +173,11 @@ class Presenter(QObject):
         w.showFullScreen()
         self._place_overlay()
         self.entered.emit()
+
+    @staticmethod
+    def _scale() -> float:
+        """The presentation text size setting, kept within sensible bounds."""
+        return min(max(float(settings.get("presentation_scale")), 0.5), 4.0)
 
     def leave(self) -> None:
         if not self.active or self._saved is None:
@@ -187,6 +194,9 @@ class Presenter(QObject):
         for room in (self.timeline, self.board):
             if room is not None and hasattr(room, "set_read_only"):
                 room.set_read_only(bool(self.document.roadmap.read_only))
+        board: Any = self.board
+        if board is not None and hasattr(board, "controls"):
+            board.controls.show()
         tabs = getattr(w, "tabs", None)
         if tabs is not None and saved.font is not None:
             tabs.setFont(saved.font)
@@ -224,6 +234,9 @@ class Presenter(QObject):
             self.plan_label.setStyleSheet("QLabel { background: #b7410e; color: white;"
                                           " border-radius: 6px; padding: 4px 10px; }")
             self.story_card = StoryCard(w, self.document.roadmap, self.lens())
+            f = w.font()
+            f.setPointSizeF(f.pointSizeF() * self._scale())
+            self.story_card.setFont(f)
             self.story_card.closed.connect(self._on_story_card_closed)
             w.installEventFilter(self)
         assert self.legend is not None and self.plan_label is not None
