@@ -41,11 +41,16 @@ def _plain(text: str) -> str:
     return text.replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip("….").strip()
 
 
+def _typeable(keys: QKeySequence) -> bool:
+    """Keys found on an ordinary keyboard (not media keys such as "Open" or "Exit")."""
+    return not keys.isEmpty() and keys[0].key().value < Qt.Key.Key_Back.value
+
+
 def _keys(action: QAction) -> str:
     return ", ".join(
         k.toString(QKeySequence.SequenceFormat.NativeText)
         for k in action.shortcuts()
-        if not k.isEmpty()
+        if _typeable(k)
     )
 
 
@@ -105,6 +110,7 @@ class ShortcutsDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.setAlternatingRowColors(True)
         for row, entry in enumerate(self.entries):
             for col, text in enumerate((entry.menu, entry.command, entry.keys)):
