@@ -1348,23 +1348,27 @@ class Roadmap:
             while name.casefold() in taken:
                 name, n = f"{base} ({n})", n + 1
         self._check_plan_name("snapshot", name)
-        with self.transaction(plans=True) as conn:
-            cur = conn.execute(
-                "INSERT INTO plans (kind, name, created, source_id) VALUES ('snapshot', ?, ?, ?)",
-                (name, _now_iso(), schema.PLAN_ID),
-            )
-            snap_id = int(cur.lastrowid or 0)
-            self._copy_rows(conn, schema.PLAN_ID, snap_id)
-            for table in ("dependencies", "milestones", "cards", "objectives", "lanes"):
-                conn.execute(f"DELETE FROM {table} WHERE plan_id = ?", (schema.PLAN_ID,))
-            self._copy_rows(conn, scenario_id, schema.PLAN_ID)
-            conn.execute("DELETE FROM plans WHERE id = ?", (scenario_id,))
-            self._notify("plan", "added", [snap_id])
-            self._notify("plan", "removed", [scenario_id])
-        self.plan_id = schema.PLAN_ID
-        self._snapshot_shown = None
-        for listener in list(self._listeners):
-            listener([Change("plan", "reset", (schema.PLAN_ID,))])
+        shown = (self.plan_id, self._snapshot_shown)
+        try:
+            with self.transaction(plans=True) as conn:
+                cur = conn.execute(
+                    "INSERT INTO plans (kind, name, created, source_id)"
+                    " VALUES ('snapshot', ?, ?, ?)", (name, _now_iso(), schema.PLAN_ID),
+                )  # fmt: skip
+                snap_id = int(cur.lastrowid or 0)
+                self._copy_rows(conn, schema.PLAN_ID, snap_id)
+                for table in ("dependencies", "milestones", "cards", "objectives", "lanes"):
+                    conn.execute(f"DELETE FROM {table} WHERE plan_id = ?", (schema.PLAN_ID,))
+                self._copy_rows(conn, scenario_id, schema.PLAN_ID)
+                conn.execute("DELETE FROM plans WHERE id = ?", (scenario_id,))
+                self._notify("plan", "added", [snap_id])
+                self._notify("plan", "removed", [scenario_id])
+                # Listeners hear all of it at once, with the plan already in view.
+                self.plan_id, self._snapshot_shown = schema.PLAN_ID, None
+                self._notify("plan", "reset", [schema.PLAN_ID])
+        except BaseException:
+            self.plan_id, self._snapshot_shown = shown
+            raise
         return self.plan(snap_id)
 
     # ----- copies

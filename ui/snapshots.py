@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QLineF, QObject, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QBrush, QColor, QPainter, QPen, QUndoStack
 from PySide6.QtWidgets import (
@@ -546,14 +547,18 @@ class SnapshotsRoom(QObject):
         old_plan = self._stacks.get(PLAN_ID)
         carried = self._stack_for(sid)
         # The scenario's history carries on as the plan's: the same cards, the same ids.
+        self._stacks.pop(sid, None)
+        self._stacks[PLAN_ID] = carried
         self.group.setActiveStack(carried)
         try:
             snapshot = self.roadmap.promote_scenario(sid)
         except (ValidationError, RoadmapFileError) as exc:
+            self._stacks[sid] = carried
+            if old_plan is not None:
+                self._stacks[PLAN_ID] = old_plan
+            self.group.setActiveStack(self._stack_for(self.roadmap.plan_id))
             self._message(str(exc))
             return None
-        self._stacks.pop(sid, None)
-        self._stacks[PLAN_ID] = carried
         if old_plan is not None and old_plan is not carried:
             old_plan.clear()
             self.group.removeStack(old_plan)
@@ -664,7 +669,8 @@ class SnapshotsRoom(QObject):
         # A mark on each added or changed bar, as a child of the bar so it follows every
         # move and zoom; the scene drops it with the bar when it rebuilds.
         for item in self.badge_items:
-            if item.scene() is not None:
+            # A bar the scene dropped took its badge with it.
+            if shiboken6.isValid(item) and item.scene() is not None:
                 item.scene().removeItem(item)
         self.badge_items = []
         items = getattr(getattr(timeline, "timeline_scene", None), "card_items", None)
@@ -705,6 +711,8 @@ class SnapshotsRoom(QObject):
                 # The plan in view changed (a switch, a discard, a promote).
                 self.group.setActiveStack(self._stack_for(self.roadmap.plan_id))
                 self._sync_read_only()
+                if self.base_id == self.roadmap.plan_id:
+                    self.stop_comparing()  # nothing left to compare with itself
         if self.base_id is not None and any(c.entity not in ("view", "roadmap") for c in changes):
             self._refresh.start()
 
