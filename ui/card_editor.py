@@ -190,7 +190,7 @@ class CardEditor(QWidget):
         self.tag_edit.tag_removed.connect(self._on_tag_edit_tag_removed)
         self._add_row("tags", tr("Tags"), self.tag_edit)
         self.color_edit = QLineEdit(self)
-        self.color_edit.setPlaceholderText(tr("#rrggbb, empty: the lane's colour"))
+        self.color_edit.setPlaceholderText(tr("#rrggbb; empty: lane colour"))
         self._watch_line("color", self.color_edit)
         self.color_button = QPushButton(tr("Choose…"), self)
         self.color_button.clicked.connect(self._on_color_button_clicked)
@@ -285,6 +285,7 @@ class CardEditor(QWidget):
         combo = QComboBox(self)
         for text, value in items:
             combo.addItem(text, value)
+        combo.setPlaceholderText(self.tr("Several values"))  # shown for mixed multi-edits
         combo.activated.connect(lambda _i: self._on_combo_activated(key))
         self._inputs[key] = combo
         self._add_row(key, label, combo)
@@ -416,6 +417,7 @@ class CardEditor(QWidget):
                         text = "" if value in (None, _MIXED) else str(value)
                     if widget.text() != text:
                         widget.setText(text)
+                        widget.setCursorPosition(0)  # show the start of a long text
                     widget.setModified(False)
                     if key == "color":
                         self._update_color_swatch(None if value is _MIXED else value)
