@@ -207,12 +207,8 @@ def paint_card(
             painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, est)
             right = badge.left() - 4
         if status and "status" in fields and status in STATUS_GLYPHS:
-            glyph = STATUS_GLYPHS[status]
-            gw = fm.horizontalAdvance(glyph) + 2
-            painter.setPen(ink)
-            painter.drawText(QRectF(left, rect.top(), gw, rect.height()),
-                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, glyph)
-            left += gw + 3
+            paint_status(painter, QPointF(left + 4, rect.center().y()), status, ink)
+            left += 12
         painter.setFont(font)
     if "title" in fields or subtitle:
         text = title if "title" in fields else ""
@@ -225,6 +221,26 @@ def paint_card(
             painter.drawText(QRectF(left, rect.top(), avail, rect.height()),
                              Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
                              | Qt.TextFlag.TextSingleLine, shown)  # fmt: skip
+
+
+def paint_status(painter: QPainter, center: QPointF, status: str, ink: QColor) -> None:
+    """A small dial: empty for an idea, a quarter planned, half in progress, full when done."""
+    r = 4.0
+    box = QRectF(center.x() - r, center.y() - r, 2 * r, 2 * r)
+    painter.setPen(QPen(ink, 1.2))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawEllipse(box)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(ink)
+    if status == "done":
+        painter.drawEllipse(box)
+    elif status == "in_progress":
+        painter.drawPie(box, 90 * 16, -180 * 16)
+    elif status == "planned":
+        painter.drawPie(box, 90 * 16, -90 * 16)
+    elif status == "dropped":
+        painter.setPen(QPen(ink, 1.2))
+        painter.drawLine(QLineF(box.topLeft(), box.bottomRight()))
 
 
 def paint_milestone(

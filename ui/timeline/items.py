@@ -28,6 +28,7 @@ class CardItem(QGraphicsItem):
         self.card = card
         self.card_id = card.id
         self.width = float(render.MIN_BAR)
+        self._bounds = self._compute_bounds()
         self.flagged = False
         self.color = "#8c8c8c"
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
@@ -42,6 +43,7 @@ class CardItem(QGraphicsItem):
         if width != self.width:
             self.prepareGeometryChange()
             self.width = width
+            self._bounds = self._compute_bounds()
         pos = self.pos()
         if pos.x() != x or pos.y() != y:
             self.setPos(x, y)
@@ -49,8 +51,11 @@ class CardItem(QGraphicsItem):
     def bar_rect(self) -> QRectF:
         return QRectF(0, 0, self.width, BAR_HEIGHT)
 
-    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
+    def _compute_bounds(self) -> QRectF:
         return QRectF(-_PAD, -4, self.width + 2 * _PAD + render.LINK_HANDLE, BAR_HEIGHT + 8)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
+        return self._bounds
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, QPointF, QRect, QRectF, Signal
+from PySide6.QtCore import QObject, QPointF, QRect, QRectF, QTimer, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QGraphicsScene
 
@@ -86,6 +86,10 @@ class TimelineScene(QGraphicsScene):
         self.time_scale = TimeScale(dates.month_start(dates.add_days(lo, -31)), px_per_day)
         self._extent = (lo, max(span[1], self.today) if span else self.today)
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
+        self._pending: set[int] = set()
+        self._idle = QTimer(self)
+        self._idle.setInterval(0)
+        self._idle.timeout.connect(self._on_idle_timeout)
         self.rebuild()
 
     # ----- reading the document
@@ -183,7 +187,9 @@ class TimelineScene(QGraphicsScene):
             self._place_cards(self.card_items.values())
             self._place_milestones()
             self._update_scene_rect()
+            self._pending.clear()
             self.layout_changed.emit()
+            self.invalidate(self.sceneRect(), QGraphicsScene.SceneLayer.BackgroundLayer)
             self.update()
             return
         touched = set(touched)
@@ -197,14 +203,16 @@ class TimelineScene(QGraphicsScene):
         if grew:
             old = dict(self.boxes)
             self._place_boxes()
-            moved = {k for k, b in self.boxes.items() if old.get(k) != b} | touched
-            self._place_cards(self.card_items[c] for k in moved for c in self.by_lane.get(k, ()))
+            moved = {k for k, b in self.boxes.items() if old.get(k) != b} - touched
+            self._place_lanes(touched, now=True)
+            self._place_lanes(moved)
             self._place_milestones()
-            self._update_scene_rect()
+            self._apply_extent()
+            self.invalidate(self.sceneRect(), QGraphicsScene.SceneLayer.BackgroundLayer)
             self.layout_changed.emit()
             self.update()
         else:
-            self._place_cards(self.card_items[c] for k in touched for c in self.by_lane.get(k, ()))
+            self._place_lanes(touched, now=True)
 
     def _place_boxes(self) -> None:
         specs = []
@@ -214,6 +222,50 @@ class TimelineScene(QGraphicsScene):
         self.box_list = lane_boxes(specs, top=MILESTONE_STRIP)
         self.boxes = {b.lane_id: b for b in self.box_list}
         self.lane_counts = {k: len(self.by_lane.get(k, ())) for k in self.lane_keys}
+
+    def _visible_keys(self) -> set[int] | None:
+        """Lanes near what the views show; None when no view shows the scene (an export)."""
+        views = self.views()
+        if not views:
+            return None
+        keys: set[int] = set()
+        for view in views:
+            r = view.mapToScene(view.viewport().rect()).boundingRect()
+            top, bottom = r.top() - r.height(), r.bottom() + r.height()
+            keys.update(b.lane_id for b in self.box_list if b.bottom >= top and b.top <= bottom)
+        return keys
+
+    def _place_lanes(self, keys: Iterable[int], now: bool = False) -> None:
+        """Re-place the cards of these lanes: those on screen at once, the rest when idle."""
+        keys = set(keys)
+        visible = None if now else self._visible_keys()
+        later = set() if visible is None else keys - visible
+        self._pending.update(later)
+        self._pending.difference_update(keys - later)
+        self._place_cards(self.card_items[c] for k in keys - later for c in self.by_lane.get(k, ()))
+        if self._pending and not self._idle.isActive():
+            self._idle.start()
+
+    def _on_idle_timeout(self) -> None:
+        budget = 600
+        while self._pending and budget > 0:
+            key = self._pending.pop()
+            ids = self.by_lane.get(key, ())
+            budget -= max(1, len(ids))
+            self._place_cards(self.card_items[c] for c in ids if c in self.card_items)
+        if not self._pending:
+            self._idle.stop()
+
+    def place_pending(self) -> None:
+        """Place what is still waiting in the lanes now on screen (after a scroll)."""
+        if not self._pending:
+            return
+        visible = self._visible_keys()
+        due = self._pending if visible is None else self._pending & visible
+        if due:
+            due = set(due)
+            self._pending -= due
+            self._place_cards(self.card_items[c] for k in due for c in self.by_lane.get(k, ()))
 
     def _place_cards(self, items: Iterable[CardItem]) -> None:
         scale = self.time_scale
@@ -277,9 +329,10 @@ class TimelineScene(QGraphicsScene):
         if new == self.time_scale:
             return
         self.time_scale = new
-        self._place_cards(self.card_items.values())
+        self._place_lanes(self.lane_keys)
         self._place_milestones()
         self._apply_extent()
+        self.invalidate(self.sceneRect(), QGraphicsScene.SceneLayer.BackgroundLayer)
         self.update()
 
     # ----- incremental updates
@@ -403,6 +456,8 @@ class TimelineScene(QGraphicsScene):
 
     def card_bar_scene(self, card_id: int) -> QRectF:
         item = self.card_items.get(card_id)
+        if item is not None and self.lane_key(item.card) in self._pending:
+            self._place_lanes([self.lane_key(item.card)], now=True)
         if item is None or not item.isVisible():
             return QRectF()
         return item.mapRectToScene(item.bar_rect())

@@ -88,6 +88,7 @@ class TimelineView(QGraphicsView):
         self.setScene(self.timeline_scene)
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
         self.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         self.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
         self.setRubberBandSelectionMode(Qt.ItemSelectionMode.IntersectsItemShape)
@@ -215,6 +216,7 @@ class TimelineView(QGraphicsView):
     def set_spotlight(self, lane_id: int | None) -> None:
         """Dim every lane but ``lane_id`` (None lights them all)."""
         self.timeline_scene.spotlight = lane_id
+        self.resetCachedContent()
         self._repaint_all()
 
     def set_highlight(self, card_ids: Iterable[int]) -> None:
@@ -441,9 +443,11 @@ class TimelineView(QGraphicsView):
         elif name == "show_sprints":
             self.timeline_scene.show_sprints = bool(value)
             self.sprints_action.setChecked(bool(value))
+            self.resetCachedContent()
             self._repaint_all()
 
     def _on_scrolled(self, *args: Any) -> None:
+        self.timeline_scene.place_pending()
         self.header.update()
         self.lane_names.update()
 
@@ -460,6 +464,7 @@ class TimelineView(QGraphicsView):
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange):
             self._apply_palette()
+            self.resetCachedContent()
             self._repaint_all()
         super().changeEvent(event)
 
