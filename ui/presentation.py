@@ -37,6 +37,15 @@ _BLOCKED_EVENTS = {QEvent.Type.MouseButtonDblClick, QEvent.Type.ContextMenu,
                    QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop}  # fmt: skip
 
 
+def _add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later (or earlier), clamped to the month's length."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    first = dt.date(year, month + 1, 1)
+    next_first = dt.date(year + (month + 1) // 12, (month + 1) % 12 + 1, 1)
+    return first.replace(day=min(day.day, (next_first - first).days))
+
+
 class _Saved:
     """What the window looked like before presenting, to put back exactly."""
 
@@ -311,34 +320,36 @@ class Presenter(QObject):
             timeline.set_spotlight(lane_id)
 
     def pan(self, periods: int) -> None:
-        """Left / Right: scroll the timeline by one period of its current zoom."""
-        timeline = self.timeline
+        """Left / Right: scroll the timeline by one period of its zoom (week, month, quarter)."""
+        timeline: Any = self.timeline
         if timeline is None:
             return
-        for name in ("pan_periods", "pan_by_period", "pan"):
-            method = getattr(timeline, name, None)
-            if callable(method):
-                method(periods)
-                return
-        bar = getattr(timeline, "horizontalScrollBar", lambda: None)()
-        if bar is None:
+        method = getattr(timeline, "pan_periods", None)
+        if callable(method):
+            method(periods)
             return
-        step = timeline.viewport().width() // 4
-        x_for_date = getattr(timeline, "x_for_date", None)
-        if callable(x_for_date):
-            day = dt.date.today()
-            per_day = abs(x_for_date(day + dt.timedelta(days=1)) - x_for_date(day))
-            if per_day > 0:
-                visible_days = timeline.viewport().width() / per_day
-                days = 7 if visible_days < 70 else 30 if visible_days < 400 else 91
-                step = max(1, round(per_day * days))
-        bar.setValue(bar.value() + periods * step)
+        bar = timeline.horizontalScrollBar()
+        if not callable(getattr(timeline, "x_for_date", None)):
+            bar.setValue(bar.value() + periods * timeline.viewport().width() // 4)
+            return
+        left = timeline.date_at(0) if hasattr(timeline, "date_at") else dt.date.today()
+        per_day = abs(timeline.x_for_date(left + dt.timedelta(days=1)) - timeline.x_for_date(left))
+        # The period follows the zoom presets: weeks when zoomed in, then months, then quarters.
+        months = 0 if per_day >= 12 else 1 if per_day >= 3.5 else 3
+        target = _add_months(left, periods * months) if months else left + dt.timedelta(
+            weeks=periods)
+        bar.setValue(bar.value() + timeline.x_for_date(target) - timeline.x_for_date(left))
 
     def zoom(self, step: int) -> None:
-        timeline = self.timeline
+        """+ / -: zoom in or out around the centre."""
+        timeline: Any = self.timeline
+        if timeline is None:
+            return
         name = "zoom_in" if step > 0 else "zoom_out"
-        if timeline is not None and callable(getattr(timeline, name, None)):
+        if callable(getattr(timeline, name, None)):
             getattr(timeline, name)()
+        elif callable(getattr(timeline, "zoom_by", None)):
+            timeline.zoom_by(1.25 if step > 0 else 0.8)
 
     def fit(self) -> None:
         if self.timeline is not None and hasattr(self.timeline, "fit"):

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtGui import QContextMenuEvent, QMouseEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QToolBar
 
@@ -199,19 +199,87 @@ def test_story_card_dates_respect_the_lens_precision(window):
     window.presenter.leave()
 
 
-def test_timeline_keys_reach_the_timeline(presenting, monkeypatch):
+def test_timeline_keys_do_what_they_say(presenting):
     window = presenting
-    calls = []
-    timeline = window.timeline
-    for name in ("fit", "go_to_today", "zoom_in", "zoom_out", "pan_periods", "set_spotlight"):
-        monkeypatch.setattr(timeline, name, lambda *a, n=name: calls.append((n, *a)),
-                            raising=False)  # fmt: skip
-    for key in (Qt.Key.Key_F, Qt.Key.Key_T, Qt.Key.Key_Plus, Qt.Key.Key_Minus,
-                Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_1):  # fmt: skip
-        _key(window, key)
-    lane = window.roadmap.lanes()[0].id
-    assert calls == [("fit",), ("go_to_today",), ("zoom_in",), ("zoom_out",),
-                     ("pan_periods", -1), ("pan_periods", 1), ("set_spotlight", lane)]
+    tl = window.timeline
+    tl.set_zoom(10.0, 0)  # ten pixels a day: a period is a month
+    bar = tl.horizontalScrollBar()
+    left = tl.date_at(0)
+    _key(window, Qt.Key.Key_Right)
+    moved = tl.date_at(0)
+    assert (moved.year, moved.month) == (left.year + (left.month == 12), left.month % 12 + 1)
+    _key(window, Qt.Key.Key_Left)
+    assert abs((tl.date_at(0) - left).days) <= 1
+    tl.set_zoom(40.0, 0)  # a period is a week
+    left = tl.date_at(0)
+    _key(window, Qt.Key.Key_Right)
+    assert abs((tl.date_at(0) - left).days - 7) <= 1
+
+    zoom = tl.time_scale.px_per_day
+    _key(window, Qt.Key.Key_Plus)
+    assert tl.time_scale.px_per_day > zoom
+    _key(window, Qt.Key.Key_Minus)
+    _key(window, Qt.Key.Key_Minus)
+    assert tl.time_scale.px_per_day < zoom
+
+    value = bar.value()
+    _key(window, Qt.Key.Key_F)
+    shown = [c for c in window.roadmap.cards() if c.scheduled]
+    assert bar.value() != value or tl.time_scale.px_per_day != zoom
+    first = min(shown, key=lambda c: c.start)
+    assert not tl.card_rect(first.id).isEmpty()
+
+    _key(window, Qt.Key.Key_T)
+    today_x = tl.x_for_date(tl.timeline_scene.today)
+    assert 0 < today_x < tl.viewport().width()
+
+    _key(window, Qt.Key.Key_1)
+    assert tl.timeline_scene.spotlight == window.roadmap.lanes()[0].id
+    _key(window, Qt.Key.Key_0)
+    assert tl.timeline_scene.spotlight is None
+
+
+def test_a_drag_and_delete_on_the_timeline_change_nothing(window, sample_path, qtbot):
+    tl = window.timeline
+    card = next(c for c in window.roadmap.cards() if c.scheduled and c.status == "in_progress")
+    with qtbot.waitSignal(window.presenter.entered):
+        window.presenter.action.trigger()
+    tl.scroll_to_card(card.id)
+    rect = tl.card_rect(card.id)
+    assert not rect.isEmpty()
+    before = _snapshot(sample_path)
+    start = rect.center()
+    _mouse(tl.viewport(), QEvent.Type.MouseButtonPress, start)
+    for dx in (10, 60, 160):
+        _mouse(tl.viewport(), QEvent.Type.MouseMove, start + QPoint(dx, 40))
+    _mouse(tl.viewport(), QEvent.Type.MouseButtonRelease, start + QPoint(160, 40),
+           Qt.MouseButton.NoButton)  # fmt: skip
+    window.document.set_selection([card.id])
+    tl.setFocus()
+    for key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+        _key(window, key, widget=tl)
+    _key(window, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier, widget=tl)
+    _key(window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier, widget=tl)
+    QApplication.sendEvent(tl.viewport(), QContextMenuEvent(
+        QContextMenuEvent.Reason.Mouse, start, tl.viewport().mapToGlobal(start)))
+    assert _snapshot(sample_path) == before
+    assert window.undo_stack.count() == 0
+    assert tl.read_only
+
+
+def test_a_click_on_a_timeline_bar_opens_the_story_card(window, qtbot):
+    tl = window.timeline
+    card = next(c for c in window.roadmap.cards() if c.scheduled)
+    with qtbot.waitSignal(window.presenter.entered):
+        window.presenter.action.trigger()
+    tl.scroll_to_card(card.id)
+    pos = tl.card_rect(card.id).center()
+    _mouse(tl.viewport(), QEvent.Type.MouseButtonPress, pos)
+    _mouse(tl.viewport(), QEvent.Type.MouseButtonRelease, pos, Qt.MouseButton.NoButton)
+    assert window.presenter.story_card.isVisible()
+    assert window.presenter.story_card.card_id == card.id
+    window.presenter.leave()
+    assert not tl.read_only
 
 
 def test_the_keyboard_alone_reaches_a_story_card(presenting):

@@ -115,3 +115,27 @@ def test_views_api_round_trips_through_a_second_connection(sample_path, window) 
         assert view.settings == {"precision": "month", "tags": ["growth"]}
     finally:
         reopened.close()
+
+
+def test_a_views_filters_change_what_the_timeline_shows(window, qtbot) -> None:
+    roadmap = window.roadmap
+    tl = window.timeline
+    cards = [c for c in roadmap.cards() if c.scheduled]
+    secret = cards[0]
+    roadmap.update_card(secret.id, internal=True)
+    tl.scroll_to_card(secret.id)
+    assert not tl.card_rect(secret.id).isEmpty()
+    lane = roadmap.lanes()[0]
+    view = roadmap.add_view("Outside, one lane", hide_internal=True, lanes=[lane.id])
+    window.view_switcher.setCurrentIndex(window.view_switcher.findData(view.id))
+    assert tl.card_rect(secret.id).isEmpty()
+    for card in roadmap.cards():
+        if card.scheduled and card.lane_id != lane.id:
+            assert tl.card_rect(card.id).isEmpty()
+    shown = next(c for c in roadmap.cards()
+                 if c.scheduled and c.lane_id == lane.id and not c.internal)  # fmt: skip
+    tl.scroll_to_card(shown.id)
+    assert not tl.card_rect(shown.id).isEmpty()
+    window.view_switcher.setCurrentIndex(0)
+    tl.scroll_to_card(secret.id)
+    assert not tl.card_rect(secret.id).isEmpty()
