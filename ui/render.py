@@ -254,6 +254,7 @@ def paint_milestone(
     *,
     selected: bool = False,
     show_label: bool = True,
+    label_width: float = 230,
 ) -> QRectF:
     """A diamond with a vertical line down to ``bottom`` and a label; returns the diamond rect."""
     c = _color(color)
@@ -266,14 +267,20 @@ def paint_milestone(
     painter.setPen(QPen(theme.selection, 2) if selected else QPen(c.darker(130), 1))
     painter.setBrush(c)
     painter.drawPolygon(diamond)
-    if show_label and label:
+    if show_label and label and label_width > 24:
         font = QFont(theme.font)
         font.setPixelSize(11)
         font.setBold(True)
         painter.setFont(font)
+        shown = ELIDE.elide(label, label_width - 8, font)
+        box = QRectF(x + size + 2, cy - 8, QFontMetricsF(font).horizontalAdvance(shown) + 8, 16)
+        back = QColor(theme.background)
+        back.setAlpha(215)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(back)
+        painter.drawRoundedRect(box, 3, 3)
         painter.setPen(theme.text)
-        shown = ELIDE.elide(label, 220, font)
-        painter.drawText(QRectF(x + size + 4, cy - 9, 230, 18),
+        painter.drawText(box.adjusted(4, 0, 0, 0),
                          Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, shown)
     return QRectF(x - size, cy - size, 2 * size, 2 * size)
 

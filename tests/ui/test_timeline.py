@@ -400,3 +400,30 @@ def test_fit_today_presets_and_spotlight(win, plan):
     tl.set_ghosts([(plan[1]["a"], plan[1]["lanes"][0], D(2026, 2, 2), D(2026, 2, 13))])
     tl.viewport().repaint()
     tl.set_spotlight(None)
+
+
+def test_the_active_lens_hides_lanes_and_rounds_dates(win, plan):
+    ids = plan[1]
+    tl = win.timeline
+    view = win.roadmap.add_view("Exec", lanes=[ids["lanes"][0], ids["lanes"][1]],
+                                precision="month", color_by="status")
+    win.document.set_active_view(view)
+    assert tl.lane_rect(ids["lanes"][2]).isEmpty()
+    assert tl.card_rect(ids["d"]).isEmpty()
+    tl._scroll_left_to(tl.time_scale.x_for_date(D(2026, 2, 20)))
+    rect = tl.card_rect(ids["a"])
+    assert abs(rect.left() - tl.x_for_date(D(2026, 3, 1))) <= 1  # whole months at month precision
+    assert abs(rect.right() + 1 - tl.x_for_date(D(2026, 4, 1))) <= 1
+    win.document.set_active_view(None)
+    assert not tl.lane_rect(ids["lanes"][2]).isEmpty()
+
+
+def test_context_menu_move_to_backlog(win, plan):
+    path, ids = plan
+    tl = win.timeline
+    click(tl, centre(tl.card_rect(ids["b"])))
+    tl.backlog_action.trigger()
+    assert row(path, ids["b"])[:2] == (None, None)
+    assert tl.card_rect(ids["b"]).isEmpty()
+    win.undo_stack.undo()
+    assert row(path, ids["b"])[:2] == ("2026-03-23", "2026-04-03")

@@ -105,6 +105,7 @@ class MilestoneItem(QGraphicsItem):
         self.milestone = milestone
         self.milestone_id = milestone.id
         self.height = 40.0
+        self.label_width = 230.0
         self.color = milestone.color or "#7048e8"
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
         self.setZValue(20)
@@ -134,5 +135,6 @@ class MilestoneItem(QGraphicsItem):
             return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         render.paint_milestone(painter, 0.0, 0.0, self.height, self.milestone.title, self.color,
-                               scene.theme, selected=self.isSelected())  # fmt: skip
+                               scene.theme, selected=self.isSelected(),
+                               label_width=self.label_width)  # fmt: skip
         painter.setPen(Qt.PenStyle.NoPen)

@@ -293,6 +293,17 @@ class TimelineScene(QGraphicsScene):
                 item.set_geometry(x, box.top + 1, box.height - 1)
             else:
                 item.set_geometry(x, 2, bottom - 2)
+        # A label stops before the next milestone in the same strip, so labels never overlap.
+        strips: dict[int | None, list[MilestoneItem]] = {}
+        for item in self.milestone_items.values():
+            strips.setdefault(item.milestone.lane_id, []).append(item)
+        for row in strips.values():
+            row.sort(key=lambda i: i.pos().x())
+            for a, b in zip(row, row[1:] + [None]):
+                gap = (b.pos().x() - a.pos().x() - 12) if b is not None else 230.0
+                if gap != a.label_width:
+                    a.label_width = max(0.0, min(230.0, gap))
+                    a.update()
 
     def _update_scene_rect(self) -> None:
         lo, hi = self._extent

@@ -9,11 +9,23 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QMimeData,
+    QPoint,
+    QPointF,
+    QRect,
+    QRectF,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
     QContextMenuEvent,
+    QDrag,
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
@@ -532,9 +544,22 @@ class TimelineView(QGraphicsView):
             drag.started = True
         drag.last_pos = event.position()
         drag.last_mods = event.modifiers()
+        if drag.mode == "move" and event.position().x() < -render.LANE_LABEL_WIDTH:
+            self._drag_out(list(drag.origin))  # left past the lane names: onto another widget
+            event.accept()
+            return
         self._update_drag()
         self._check_autoscroll(event.position())
         event.accept()
+
+    def _drag_out(self, ids: list[int]) -> None:
+        """Hand the dragged cards to another widget (the backlog) as a real drag and drop."""
+        self._cancel_drag()
+        mime = QMimeData()
+        mime.setData(CARD_IDS_MIME, QByteArray(json.dumps(ids).encode("utf-8")))
+        qdrag = QDrag(self)
+        qdrag.setMimeData(mime)
+        qdrag.exec(Qt.DropAction.MoveAction)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
         drag = self._drag
