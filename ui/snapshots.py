@@ -16,6 +16,7 @@ import shiboken6
 from PySide6.QtCore import QLineF, QObject, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QBrush, QColor, QPainter, QPen, QUndoStack
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QDockWidget,
@@ -151,9 +152,10 @@ class ChangesPanel(QWidget):
         self.summary = plain_label("", self, wrap=True)
         self.list = QListWidget(self)
         self.list.setObjectName("changes_list")
-        self.list.setUniformItemSizes(True)
-        self.list.setWordWrap(False)
-        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.list.setWordWrap(True)
+        self.list.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setSpacing(2)
         self.list.itemClicked.connect(self._on_item_clicked)
         self.list.itemActivated.connect(self._on_item_clicked)
         self.stop_button = QPushButton(self.tr("Stop Comparing"), self)
@@ -204,6 +206,41 @@ class ChangesPanel(QWidget):
         card_id = item.data(ID_ROLE)
         if card_id is not None:
             self.card_activated.emit(int(card_id), str(item.data(KIND_ROLE)))
+
+
+class PlanSwitcher(QComboBox):
+    """The toolbar's 'Showing:' box: the plan, each scenario and each snapshot."""
+
+    def __init__(self, room: SnapshotsRoom, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.room = room
+        self.setObjectName("plan_switcher")
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.setMinimumContentsLength(14)
+        self.activated.connect(self._on_activated)
+        self.reload()
+
+    def reload(self) -> None:
+        self.blockSignals(True)
+        self.clear()
+        current = self.room.roadmap.plan_id
+        for p in self.room.roadmap.plans():
+            if p.kind == "plan":
+                text = self.tr("The Plan")
+            elif p.kind == "scenario":
+                text = self.tr("Scenario: %1").replace("%1", short(p.name, 50))
+            else:
+                text = self.tr("Snapshot: %1").replace("%1", short(p.name, 50))
+            self.addItem(text, p.id)
+            self.setItemData(self.count() - 1, tooltip(p.name), Qt.ItemDataRole.ToolTipRole)
+            if p.id == current:
+                self.setCurrentIndex(self.count() - 1)
+        self.blockSignals(False)
+
+    def _on_activated(self, index: int) -> None:
+        plan_id = self.itemData(index)
+        if plan_id is not None and plan_id != self.room.roadmap.plan_id:
+            self.room.switch_to(int(plan_id))
 
 
 class SnapshotsDialog(QDialog):
@@ -325,6 +362,7 @@ class SnapshotsRoom(QObject):
         self.base_id: int | None = None
         self.diff: PlanDiff | None = None
         self.badge_items: list[BadgeItem] = []
+        self.switcher: PlanSwitcher | None = None
         self.name_dialog: NameDialog | None = None
         self.dialog: SnapshotsDialog | None = None
         self._refresh = QTimer(self)
@@ -621,7 +659,11 @@ class SnapshotsRoom(QObject):
             return None
         self.base_id = base_id
         self.refresh_comparison()
-        self.dock.show()
+        if not self.dock.isVisible():
+            self.dock.show()
+            # The change list is what the meeting reads: give it room beside the timeline.
+            self.window.resizeDocks([self.dock], [max(300, self.window.height() // 2)],
+                                    Qt.Orientation.Vertical)  # fmt: skip
         self.dock.raise_()
         self.rebuild_menus()
         return self.diff
@@ -707,6 +749,8 @@ class SnapshotsRoom(QObject):
         if plan_changes:
             if self.dialog is not None:
                 self.dialog.reload()
+            if self.switcher is not None:
+                self.switcher.reload()
             if any(c.op == "reset" for c in plan_changes):
                 # The plan in view changed (a switch, a discard, a promote).
                 self.group.setActiveStack(self._stack_for(self.roadmap.plan_id))
@@ -740,5 +784,12 @@ def install(window: Any) -> SnapshotsRoom:
     """Roadmap ▸ Take Snapshot…, Snapshots…, Compare With ▸, Scenarios ▸, and the Changes dock."""
     room = SnapshotsRoom(window)
     window.snapshots = room
+    toolbar = getattr(window, "toolbar", None)
+    if toolbar is not None:
+        label = plain_label(window.tr("Showing:"), window)
+        label.setContentsMargins(12, 0, 4, 0)
+        toolbar.addWidget(label)
+        room.switcher = PlanSwitcher(room, window)
+        toolbar.addWidget(room.switcher)
     window.view_menu.addAction(room.dock.toggleViewAction())
     return room

@@ -178,3 +178,18 @@ def test_a_read_only_file_can_be_looked_at_but_not_branched(qtbot, plan):
     menu_action(room.compare_menu, "The Plan").trigger()
     assert room.panel.summary.text() == "No changes"
     w.close()
+
+
+def test_the_toolbar_says_what_is_shown_and_switches(win, plan, qtbot):
+    room = win.snapshots
+    room.take_snapshot("Q1")
+    room.create_scenario("Faster")
+    box = room.switcher
+    assert box.currentText() == "Scenario: Faster"
+    assert [box.itemText(i) for i in range(box.count())] == [
+        "The Plan", "Snapshot: Q1", "Scenario: Faster"]
+    box.activated.emit(0)
+    assert win.roadmap.plan_id == 1 and box.currentText() == "The Plan"
+    box.activated.emit(1)
+    assert win.roadmap.read_only and box.currentText() == "Snapshot: Q1"
+    assert "Snapshot: Q1" in win.windowTitle() and "[read-only]" in win.windowTitle()
