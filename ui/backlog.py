@@ -201,6 +201,12 @@ class Backlog(QWidget):
         self.list.itemSelectionChanged.connect(self._on_list_selection_changed)
         self.list.itemActivated.connect(self._on_list_item_activated)
         self.list.cards_dropped.connect(self.unschedule)
+        if self.roadmap.read_only:
+            self.add_line.setEnabled(False)
+            self.add_line.setPlaceholderText(tr("Read-only: cards cannot be added"))
+            self.list.setAcceptDrops(False)
+            self.schedule_action.setEnabled(False)
+            self.delete_action.setEnabled(False)
         document.changed.connect(self._on_document_changed)
         document.selection_changed.connect(self._on_document_selection_changed)
         document.view_changed.connect(self.refresh)
@@ -224,8 +230,8 @@ class Backlog(QWidget):
         lens = self._lens()
         search: CardFilter = self.document.search
         text = CardFilter.build(self.filter_line.text())
-        cards = [c for c in self.roadmap.cards() if in_backlog(c)
-                 and (lens is None or lens.includes(c))
+        waiting = [c for c in self.roadmap.cards() if in_backlog(c)]
+        cards = [c for c in waiting if (lens is None or lens.includes(c))
                  and search.matches(c) and text.matches(c)]  # fmt: skip
         cards.sort(key=sort_key(self.sort_combo.currentData() or "priority"))
         self._ids = [c.id for c in cards]
@@ -239,7 +245,7 @@ class Backlog(QWidget):
                 self.list.addItem(item)
                 if card.id in selected:
                     item.setSelected(True)
-        total = sum(1 for c in self.roadmap.cards() if in_backlog(c))
+        total = len(waiting)
         if len(cards) == total:
             self.count_label.setText(self.tr("%1 cards in the backlog").replace("%1", str(total)))
         else:

@@ -189,6 +189,7 @@ class CardEditor(QWidget):
         self.tag_edit.tag_added.connect(self._on_tag_edit_tag_added)
         self.tag_edit.tag_removed.connect(self._on_tag_edit_tag_removed)
         self._add_row("tags", tr("Tags"), self.tag_edit)
+        self.tag_edit.line.installEventFilter(self)  # known tags are read on focus, not per edit
         self.color_edit = QLineEdit(self)
         self.color_edit.setPlaceholderText(tr("#rrggbb; empty: lane colour"))
         self._watch_line("color", self.color_edit)
@@ -377,7 +378,6 @@ class CardEditor(QWidget):
         self._set_combo_items(self.lane_combo, [(self.tr("No lane"), None)] + lanes)
         objectives = [(short(o.name, 80), o.id) for o in self.roadmap.objectives()]
         self._set_combo_items(self.objective_combo, [(self.tr("—"), None)] + objectives)
-        self.tag_edit.set_known_tags(self.roadmap.tags())
 
     def _set_combo_items(self, combo: QComboBox, items: list[tuple[str, Any]]) -> None:
         current = [(combo.itemText(i), combo.itemData(i)) for i in range(combo.count())]
@@ -526,6 +526,8 @@ class CardEditor(QWidget):
             self._commit_value(key, edit.toPlainText())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.FocusIn and watched is self.tag_edit.line:
+            self.tag_edit.set_known_tags(self.roadmap.tags())
         if event.type() == QEvent.Type.FocusOut and isinstance(watched, QPlainTextEdit):
             for key in TEXT_FIELDS:
                 if self._inputs[key] is watched and watched.document().isModified():

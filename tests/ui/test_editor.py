@@ -306,3 +306,25 @@ def test_no_selection_shows_a_hint(qtbot, ctx):
 def test_deleted_card_empties_the_editor(qtbot, ctx):
     ctx.roadmap.delete_card(ctx.id)
     assert ctx.editor.card_ids == ()
+
+
+def test_tag_autocomplete_offers_the_roadmap_tags(qtbot, ctx):
+    QApplication.sendEvent(ctx.editor.tag_edit.line, QFocusEvent(QEvent.Type.FocusIn))
+    offered = ctx.editor.tag_edit.completer.model().stringList()
+    assert set(ctx.roadmap.tags()) <= set(offered) and offered
+
+
+def test_read_only_file_cannot_be_edited(qtbot, sample_path):
+    from ui.backlog import Backlog
+
+    roadmap = Roadmap.open(sample_path, read_only=True)
+    document = Document(roadmap)
+    editor = CardEditor(document, QUndoStack())
+    backlog = Backlog(document, QUndoStack())
+    qtbot.addWidget(editor)
+    qtbot.addWidget(backlog)
+    document.set_selection([roadmap.cards()[0].id])
+    assert not editor.form_widget.isEnabled()
+    assert not backlog.add_line.isEnabled()
+    document.detach()
+    roadmap.close()
