@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.errors import ValidationError
 from planner.model import View
 from ui import settings
 from ui.export import (
@@ -189,6 +190,12 @@ class ExportDialog(QDialog):
         self.margin_spin.setSuffix(self.tr(" mm"))
         self.margin_spin.setValue(remembered.margin_mm)
 
+        self.changes_box = QComboBox(self)
+        self.changes_box.addItem(self.tr("No"), None)
+        for plan in self.roadmap.plans():
+            if plan.kind == "snapshot":
+                self.changes_box.addItem(self.tr("Since %1").replace("%1", plan.name), plan.name)
+
         form = QFormLayout()
         form.addRow(self.tr("Format:"), self.format_box)
         form.addRow(self.tr("View:"), self.view_box)
@@ -200,6 +207,7 @@ class ExportDialog(QDialog):
         form.addRow(self.tr("Orientation:"), self.orientation_box)
         form.addRow(self.tr("Layout:"), self.fit_box)
         form.addRow(self.tr("Margins:"), self.margin_spin)
+        form.addRow(self.tr("What changed:"), self.changes_box)
         self._form = form
 
         self.preview = QLabel(self)
@@ -231,7 +239,7 @@ class ExportDialog(QDialog):
         self._timer.setInterval(120)
         self._timer.timeout.connect(self._on_preview_timer_timeout)
         for box in (self.format_box, self.view_box, self.scale_box, self.page_box,
-                    self.orientation_box, self.fit_box):  # fmt: skip
+                    self.orientation_box, self.fit_box, self.changes_box):  # fmt: skip
             box.currentIndexChanged.connect(self._on_setting_changed)
         for check in (self.from_check, self.to_check):
             check.toggled.connect(self._on_setting_changed)
@@ -262,12 +270,14 @@ class ExportDialog(QDialog):
             date_from=_day(self.from_edit.date()) if self.from_check.isChecked() else None,
             date_to=_day(self.to_edit.date()) if self.to_check.isChecked() else None,
             title=self.title_edit.text().strip() or None,
+            changes_since=self.changes_box.currentData(),
         )
 
     def _update_enabled(self) -> None:
         fmt = self.format_box.currentData()
         is_pdf = fmt == "pdf"
-        for widget in (self.page_box, self.orientation_box, self.fit_box, self.margin_spin):
+        for widget in (self.page_box, self.orientation_box, self.fit_box, self.margin_spin,
+                       self.changes_box):  # fmt: skip
             widget.setEnabled(is_pdf)
         self.scale_box.setEnabled(fmt == "png")
         self.dpi_spin.setEnabled(fmt == "png" and not self.scale_box.currentData())
@@ -305,7 +315,8 @@ class ExportDialog(QDialog):
         if options.format == "pdf":
             rect = page_layout(options).paintRectPoints()
             plan = plan_pages(picture, rect.width(), rect.height(), options.fit)
-            text = self.tr("%1 page(s), %2 %3").replace("%1", str(len(plan.pages))) \
+            pages = len(plan.pages) + (1 if options.changes_since else 0)
+            text = self.tr("%1 page(s), %2 %3").replace("%1", str(pages)) \
                 .replace("%2", options.page_size).replace("%3", self.orientation_box.currentText())
             return "\n".join([text, *plan.notes])
         w, h = image_size(picture)
@@ -340,7 +351,7 @@ class ExportDialog(QDialog):
             path += "." + options.format
         try:
             self.export_to(path)
-        except (ExportError, OSError) as exc:
+        except (ExportError, ValidationError, OSError) as exc:
             _warn(self, self.tr("The export failed"), str(exc))
             return
         self.accept()

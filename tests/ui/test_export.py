@@ -14,12 +14,11 @@ from planner import Roadmap
 from planner.lens import MONTHS, Lens
 from ui import export
 from ui.export import (
-    IMAGE_PAD,
-    TITLE_H,
     ExportError,
     ExportOptions,
     build_picture,
     export_roadmap,
+    image_body_origin,
     image_size,
 )
 
@@ -112,8 +111,8 @@ def test_a_cards_colour_is_at_its_pixels(colored, tmp_path):
         bars = {c.title: picture.scene.card_bar_scene(c.id) for c in r.cards()}
         export_roadmap(r, out, ExportOptions(format="png", scale=scale), today=TODAY)
     image = QImage(str(out))
-    left = IMAGE_PAD + picture.label_w - picture.x0
-    top = IMAGE_PAD + TITLE_H + picture.header_h
+    origin = image_body_origin(picture)
+    left, top = origin.x() - picture.x0, origin.y()
     for title, color in (("Red card with a long enough title", "#ff0000"),
                          ("Green card", "#00c000")):  # fmt: skip
         bar = bars[title]
@@ -316,3 +315,19 @@ def test_hostile_titles_are_plain_text(tmp_path, qapp):
 def test_unknown_page_size_is_refused():
     with pytest.raises(ExportError, match="Tabloid"):
         export.page_layout(ExportOptions(page_size="B5"))
+
+
+def test_changes_since_adds_a_page(sample_path, tmp_path):
+    out = tmp_path / "review.pdf"
+    with Roadmap.open(sample_path) as r:
+        r.take_snapshot("Q3 review")
+        card = next(c for c in r.cards() if c.title == "Smart waitlist")
+        r.update_card(card.id, title="Smart waitlist with priorities")
+    with Roadmap.open(sample_path, read_only=True) as r:
+        result = export_roadmap(r, out, ExportOptions(changes_since="Q3 review"), today=TODAY)
+    from pypdf import PdfReader
+
+    assert len(PdfReader(str(out)).pages) == result.pages == 2
+    last = " ".join(_pdftotext(out, 2).split())
+    assert "What changed since Q3 review" in last
+    assert "Smart waitlist" in last and "Page 2 of 2" in last
