@@ -57,12 +57,12 @@ class _SvgEngine(QIconEngine):
     def _renderer(self, mode: QIcon.Mode) -> QSvgRenderer:
         svg = self._svg
         if not self._coloured:
-            group = (
-                QPalette.ColorGroup.Disabled
-                if mode == QIcon.Mode.Disabled
-                else QPalette.ColorGroup.Active
-            )
-            colour = QGuiApplication.palette().color(group, QPalette.ColorRole.WindowText)
+            group, role = QPalette.ColorGroup.Active, QPalette.ColorRole.WindowText
+            if mode == QIcon.Mode.Disabled:
+                group = QPalette.ColorGroup.Disabled
+            elif mode == QIcon.Mode.Selected:  # on the highlight, e.g. a chosen menu entry
+                role = QPalette.ColorRole.HighlightedText
+            colour = QGuiApplication.palette().color(group, role)
             svg = svg.replace(_INK, colour.name())
         elif mode == QIcon.Mode.Disabled:
             svg = svg.replace("<svg ", '<svg opacity="0.4" ', 1)

@@ -203,3 +203,11 @@ def test_timeline_zoom_and_scroll_are_restored(qtbot, docs, sample_path):
     again = app.open_window(sample_path)
     assert again.timeline.time_scale.px_per_day == pytest.approx(9.0)
     assert abs((again.timeline.date_at(0) - left).days) <= 1
+
+
+def test_icons_on_a_highlight_use_the_highlighted_text_colour(qapp):
+    from PySide6.QtGui import QIcon
+
+    theme.apply(qapp, "light")
+    selected = icons.icon("close").pixmap(QSize(24, 24), 1.0, QIcon.Mode.Selected).toImage()
+    assert selected.pixelColor(12, 12).lightness() > 200  # white on the blue highlight
