@@ -43,7 +43,10 @@ def _plain(text: str) -> str:
 
 def _typeable(keys: QKeySequence) -> bool:
     """Keys found on an ordinary keyboard (not media keys such as "Open" or "Exit")."""
-    return not keys.isEmpty() and keys[0].key().value < Qt.Key.Key_Back.value
+    if keys.isEmpty():
+        return False
+    first = keys[0]  # type: ignore[index]
+    return bool(first.key().value < Qt.Key.Key_Back.value)
 
 
 def _keys(action: QAction) -> str:
