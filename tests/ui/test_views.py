@@ -139,3 +139,40 @@ def test_a_views_filters_change_what_the_timeline_shows(window, qtbot) -> None:
     window.view_switcher.setCurrentIndex(0)
     tl.scroll_to_card(secret.id)
     assert not tl.card_rect(secret.id).isEmpty()
+
+
+def test_a_views_filters_change_what_an_exported_pdf_says(sample_path, tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    with Roadmap.open(sample_path) as roadmap:
+        # the longest bars, whose titles are never shortened on the page
+        cards = sorted((c for c in roadmap.cards() if c.scheduled), key=lambda c: c.start - c.end)
+        secret, other_lane = cards[0], next(c for c in cards if c.lane_id != cards[0].lane_id)
+        roadmap.update_card(secret.id, internal=True, title="Secret acquisition talks")
+        roadmap.add_view("Outside", hide_internal=True)
+        roadmap.add_view("One lane", lanes=[secret.lane_id])
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}  # fmt: skip
+
+    def text_of(*view: str) -> str:
+        pdf = tmp_path / f"{len(view) and view[-1]}.pdf"
+        done = subprocess.run(
+            [sys.executable, "-c", "import sys; from planner.cli import main; sys.exit(main())",
+             "export", str(sample_path), str(pdf), "--fit", "tile", *view],
+            env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        return subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True,
+                              text=True, check=True).stdout  # fmt: skip
+
+    def has(text: str, title: str) -> bool:
+        # a long title may be shortened on the bar; its first words are enough
+        return " ".join(title.split()[:2])[:14] in " ".join(text.split())
+
+    everything = text_of()
+    assert has(everything, "Secret acquisition talks") and has(everything, other_lane.title)
+    outside = text_of("--view", "Outside")
+    assert not has(outside, "Secret acquisition talks") and "Secret" not in outside
+    one_lane = text_of("--view", "One lane")
+    assert has(one_lane, "Secret acquisition talks") and not has(one_lane, other_lane.title)
