@@ -388,11 +388,13 @@ def find_snapshot(roadmap: Roadmap, name: str) -> Plan:
 
 
 def diff_since(roadmap: Roadmap, since: str) -> PlanDiff:
-    """What changed in the plan since the snapshot named ``since``."""
-    snapshot = find_snapshot(roadmap, since)
-    from planner.schema import PLAN_ID
+    """What changed since the snapshot named ``since`` in the plan in view.
 
-    return diff_between(roadmap, snapshot.id, PLAN_ID)
+    That is the plan itself when the file was just opened (the command line), and the
+    scenario shown when a window exports while showing one.
+    """
+    snapshot = find_snapshot(roadmap, since)
+    return diff_between(roadmap, snapshot.id, roadmap.plan_id)
 
 
 def diff_since_cli(path: Path, since: str, fmt: str) -> str:

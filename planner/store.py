@@ -752,12 +752,22 @@ class Roadmap:
         SQLite compares the rows, so comparing two plans of 10,000 cards reads only the
         few hundred that differ.
         """
-        cols = ", ".join(_CARD_COLUMNS)
-        sql = (f"SELECT {cols} FROM cards WHERE plan_id = ? EXCEPT"
-               f" SELECT {cols} FROM cards WHERE plan_id = ?")  # fmt: skip
+        n = len(_CARD_COLUMNS)
+        a_cols = ", ".join(f"a.{c}" for c in _CARD_COLUMNS)
+        b_cols = ", ".join(f"b.{c}" for c in _CARD_COLUMNS)
+        differs = " OR ".join(f"a.{c} IS NOT b.{c}" for c in _CARD_COLUMNS if c != "id")
+        changed = self._q(
+            f"SELECT {a_cols}, {b_cols} FROM cards a LEFT JOIN cards b"
+            " ON b.plan_id = ?2 AND b.id = a.id"
+            f" WHERE a.plan_id = ?1 AND (b.id IS NULL OR {differs})", (plan_a, plan_b))
+        added = self._q(
+            f"SELECT {b_cols} FROM cards b WHERE b.plan_id = ?2 AND NOT EXISTS"
+            " (SELECT 1 FROM cards a WHERE a.plan_id = ?1 AND a.id = b.id)", (plan_a, plan_b))
         with _map_errors(self.path.name):
-            return ([card_from_row(r) for r in self._q(sql, (plan_a, plan_b))],
-                    [card_from_row(r) for r in self._q(sql, (plan_b, plan_a))])  # fmt: skip
+            before = [card_from_row(r[:n]) for r in changed]
+            after = [card_from_row(r[n:]) for r in changed if r[n] is not None]
+            after += [card_from_row(r) for r in added]
+        return before, after
 
     def add_card(
         self,
