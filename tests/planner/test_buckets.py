@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner.buckets import (
@@ -55,12 +55,14 @@ def test_today_is_always_now_even_with_a_zero_horizon() -> None:
     assert bucket_for(card, TODAY, 0, 0) == NOW
 
 
+@settings(deadline=None)  # a busy machine must not fail a pure test
 @given(cards(), days, weeks, weeks)
 def test_every_card_has_exactly_one_bucket(card: Card, today: dt.date, now: int, nxt: int) -> None:
     assert bucket_for(card, today, now, nxt) in BUCKETS
     assert (bucket_for(card, today, now, nxt) == UNSCHEDULED) == (not card.scheduled)
 
 
+@settings(deadline=None)  # a busy machine must not fail a pure test
 @given(days, days, weeks, weeks)
 def test_buckets_follow_the_start_date_in_order(a: dt.date, b: dt.date, now: int, nxt: int) -> None:
     order = {NOW: 0, NEXT: 1, LATER: 2}
@@ -72,6 +74,7 @@ def test_buckets_follow_the_start_date_in_order(a: dt.date, b: dt.date, now: int
     assert order[lo_bucket] <= order[hi_bucket]
 
 
+@settings(deadline=None)  # a busy machine must not fail a pure test
 @given(cards(), st.sampled_from(BUCKETS), days, weeks, weeks)
 def test_moving_to_a_bucket_lands_there_and_keeps_the_duration(
     card: Card, bucket: str, today: dt.date, now: int, nxt: int
@@ -89,6 +92,7 @@ def test_moving_to_a_bucket_lands_there_and_keeps_the_duration(
         assert end - start == card.end - card.start
 
 
+@settings(deadline=None)  # a busy machine must not fail a pure test
 @given(cards(), days, weeks, weeks)
 def test_a_card_dropped_on_its_own_bucket_keeps_its_dates(
     card: Card, today: dt.date, now: int, nxt: int
@@ -97,6 +101,7 @@ def test_a_card_dropped_on_its_own_bucket_keeps_its_dates(
     assert dates_for_bucket(card, bucket, today, now, nxt) == (card.start, card.end)
 
 
+@settings(deadline=None)  # a busy machine must not fail a pure test
 @given(days, weeks, weeks)
 def test_horizons_are_ordered(today: dt.date, now: int, nxt: int) -> None:
     next_start, later_start = horizons(today, now, nxt)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner.lens import (
@@ -95,6 +95,7 @@ def test_formatted_ranges() -> None:
     assert Lens().format_range(None, D(2026, 1, 1)) == ""
 
 
+@settings(deadline=None)  # a busy machine must not fail a pure test
 @given(days, days, st.sampled_from(["month", "quarter", "nnl"]))
 def test_no_day_appears_at_fuzzy_precision(a: dt.date, b: dt.date, precision: str) -> None:
     lens = Lens(precision=precision)
@@ -136,6 +137,7 @@ def test_legend_explains_the_colours_of_what_is_shown() -> None:
     assert [label for label, _ in objectives] == ["Grow", "No objective"]
 
 
+@settings(deadline=None)  # a busy machine must not fail a pure test
 @given(st.lists(st.tuples(st.sampled_from(["idea", "planned", "done"]),
                           st.sampled_from(["a", "B", "c"]), st.booleans()), max_size=8),
        st.sampled_from(["lane", "status", "tag", "objective"]))  # fmt: skip
