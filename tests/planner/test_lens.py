@@ -59,10 +59,10 @@ def test_date_window_keeps_overlapping_and_undated_cards() -> None:
 
 
 def test_hostile_settings_do_not_crash() -> None:
-    for settings in ({"lanes": 5}, {"tags": 7}, {"tags": "abc"}, {"statuses": 3},
+    for stored in ({"lanes": 5}, {"tags": 7}, {"tags": "abc"}, {"statuses": 3},
                      {"fields": "title"}, {"precision": "fortnight"}, {"color_by": 9},
                      {"date_from": 12}, {"objectives": {"a": 1}}, {"lanes": [[1]]}):  # fmt: skip
-        lens = Lens.from_view(View(id=1, name="odd", settings=settings))
+        lens = Lens.from_view(View(id=1, name="odd", settings=stored))
         lens.includes(card(tags=("abc",)))
         lens.format_range(D(2026, 1, 1), D(2026, 2, 1))
         color_for(card(), lens, {1: LANES[0]}, {})
