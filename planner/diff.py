@@ -449,30 +449,33 @@ def _lane(diff: PlanDiff, lane_id: int | None) -> str:
     return diff.lane_names.get(lane_id, f"lane {lane_id}")
 
 
-def aspect_phrases(change: CardChange, diff: PlanDiff) -> list[str]:
-    """The changed aspects of one card, each as a short phrase."""
+def aspect_phrases(change: CardChange, diff: PlanDiff, brief: bool = False) -> list[str]:
+    """The changed aspects of one card, each as a short phrase (without old dates if brief)."""
     b, a = change.before, change.after
     if a is None or b is None:
         card = change.card
-        where = f"{_lane(diff, card.lane_id)}, {_span(card)}"
+        where = _lane(diff, card.lane_id)
+        if not brief:
+            where += f", {_span(card)}"
         return [f"added ({where})" if b is None else f"removed (was {where})"]
     phrases: list[str] = []
     for aspect in change.aspects:
         if aspect == MOVED:
             days = change.days_moved
             when = "later" if days > 0 else "earlier"
-            phrases.append(f"moved {_days(days)} {when} (was {_span(b)}, now {_span(a)})")
+            span = "" if brief else f" (was {_span(b)}, now {_span(a)})"
+            phrases.append(f"moved {_days(days)} {when}{span}")
         elif aspect == RESIZED:
             days = change.days_resized
             longer = "longer" if days > 0 else "shorter"
-            if MOVED in change.aspects:
+            if MOVED in change.aspects or brief:
                 phrases.append(f"{_days(days)} {longer}")
             else:
                 phrases.append(f"{_days(days)} {longer} (now ends {format_day(a.end)})")
         elif aspect == SCHEDULED:
-            phrases.append(f"scheduled ({_span(a)})")
+            phrases.append("scheduled" if brief else f"scheduled ({_span(a)})")
         elif aspect == UNSCHEDULED:
-            phrases.append(f"moved to the backlog (was {_span(b)})")
+            phrases.append("moved to the backlog" + ("" if brief else f" (was {_span(b)})"))
         elif aspect == LANE:
             phrases.append(f"lane {_lane(diff, b.lane_id)} → {_lane(diff, a.lane_id)}")
         elif aspect == STATUS:
@@ -489,9 +492,9 @@ def aspect_phrases(change: CardChange, diff: PlanDiff) -> list[str]:
     return phrases
 
 
-def card_line(change: CardChange, diff: PlanDiff) -> str:
+def card_line(change: CardChange, diff: PlanDiff, brief: bool = False) -> str:
     """One line telling everything that changed about one card."""
-    return f"“{change.title}”: " + "; ".join(aspect_phrases(change, diff))
+    return f"“{change.title}”: " + "; ".join(aspect_phrases(change, diff, brief))
 
 
 def item_lines(diff: PlanDiff) -> list[str]:

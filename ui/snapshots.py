@@ -155,6 +155,8 @@ class ChangesPanel(QWidget):
         self.list.setWordWrap(True)
         self.list.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # A scroll bar that comes and goes changes the width the wrapped rows were measured at.
+        self.list.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.list.setSpacing(2)
         self.list.itemClicked.connect(self._on_item_clicked)
         self.list.itemActivated.connect(self._on_item_clicked)
@@ -179,7 +181,8 @@ class ChangesPanel(QWidget):
         prefixes = {ADDED: "+ ", REMOVED: "− "}
         for change in diff.visible_cards:
             line = card_line(change, diff)
-            item = QListWidgetItem(short(prefixes.get(change.kind, "~ ") + line, 300))
+            brief = card_line(change, diff, brief=True)
+            item = QListWidgetItem(short(prefixes.get(change.kind, "~ ") + brief, 300))
             item.setData(ID_ROLE, change.id)
             item.setData(KIND_ROLE, change.kind)
             item.setToolTip(tooltip(line))
