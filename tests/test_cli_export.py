@@ -52,6 +52,7 @@ def test_pdf_png_svg_without_a_display(sample_path, tmp_path):
         (["--view", "Nobody"], "no view named 'Nobody'"),
         (["--from", "2027-05-01", "--to", "2027-01-01"], "--to is before --from"),
         (["--page-size", "B7"], "unknown page size"),
+        (["--changes-since", "Nope"], "no snapshot named"),
         (["--scale", "8", "--from", "1990-01-01", "--to", "2150-01-01"], "megapixels"),
     ],
 )

@@ -331,3 +331,30 @@ def test_changes_since_adds_a_page(sample_path, tmp_path):
     last = " ".join(_pdftotext(out, 2).split())
     assert "What changed since Q3 review" in last
     assert "Smart waitlist" in last and "Page 2 of 2" in last
+
+
+def test_export_button_asks_for_a_file_and_writes_it(window, qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
+
+    from ui.export_dialog import ExportDialog
+
+    out = tmp_path / "from-button"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *args, **kwargs: (str(out), "")))  # fmt: skip
+    dialog = ExportDialog(window.document, window)
+    qtbot.addWidget(dialog)
+    dialog.view_box.setCurrentIndex(dialog.view_box.findText("Customers"))
+    with qtbot.waitSignal(dialog.accepted):
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    written = tmp_path / "from-button.pdf"
+    assert written.exists() and dialog.export_result is not None
+    assert "Customers" in _pdftotext(written)
+
+    warnings = []
+    monkeypatch.setattr("ui.export_dialog._warn", lambda parent, title, text: warnings.append(text))
+    out = tmp_path / "missing" / "r.pdf"
+    again = ExportDialog(window.document, window)
+    qtbot.addWidget(again)
+    again.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    assert warnings and "cannot write" in warnings[0]
+    assert again.export_result is None
