@@ -32,11 +32,14 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
-def _date_arg(text: str) -> dt.date:
+def _date_arg(text: str | None, flag: str) -> dt.date | None:
+    """A --from/--to date; a malformed one is the user's to fix (one line, exit 1)."""
+    if text is None:
+        return None
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+        raise UserError(f"{flag} is not a date YYYY-MM-DD: {text!r}") from None
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -118,6 +121,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UserError(
             f"cannot tell the format from {out.name!r}: use .png, .pdf, .svg, .csv, .json, .md or .ics"
         )
+    args.date_from = _date_arg(args.date_from, "--from")
+    args.date_to = _date_arg(args.date_to, "--to")
     if args.date_from and args.date_to and args.date_to < args.date_from:
         raise UserError("--to is before --from")
     if not out.parent.exists():
@@ -204,8 +209,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fit", choices=("page", "tile"), default="page",
                    help="PDF: fit on one page, or tile across pages")  # fmt: skip
     p.add_argument("--margin", type=float, default=10.0, help="PDF margins in millimetres")
-    p.add_argument("--from", dest="date_from", type=_date_arg, help="first day, YYYY-MM-DD")
-    p.add_argument("--to", dest="date_to", type=_date_arg, help="last day, YYYY-MM-DD")
+    p.add_argument("--from", dest="date_from", help="first day, YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", help="last day, YYYY-MM-DD")
     p.add_argument("--title", help="title on the page (default: the roadmap's title)")
     p.add_argument("--changes-since", metavar="SNAPSHOT",
                    help="add a 'What changed since' page or section")  # fmt: skip

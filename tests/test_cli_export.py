@@ -79,6 +79,7 @@ def test_unwritable_path_is_one_line_and_exit_1(sample_path, tmp_path):
 
 def test_malformed_date_is_refused_in_one_line(sample_path, tmp_path):
     done = _run(str(sample_path), str(tmp_path / "r.pdf"), "--from", "2027-13-01")
-    assert done.returncode != 0
-    assert "not a date" in done.stderr
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        "roadmap: --from is not a date YYYY-MM-DD: '2027-13-01'"]
     assert not (tmp_path / "r.pdf").exists()
