@@ -210,3 +210,21 @@ def test_ten_thousand_cards(qtbot, tmp_path):
     assert model.rowCount(QModelIndex()) == 8_000
     document.detach()
     roadmap.close()
+
+
+def test_choice_column_edits_through_a_combo(qtbot, ctx):
+    from PySide6.QtWidgets import QComboBox
+
+    from ui.card_table_model import ID_ROLE
+
+    table = ctx.view.table
+    index = ctx.proxy.index(0, col("status"))
+    cid = index.data(ID_ROLE)
+    table.setCurrentIndex(index)
+    table.edit(index)
+    combo = table.viewport().findChild(QComboBox)
+    assert combo is not None and combo.currentData() == stored(ctx.path, cid, "status")
+    combo.setCurrentIndex(combo.findData("dropped"))
+    table.itemDelegate().setModelData(combo, ctx.proxy, index)
+    assert stored(ctx.path, cid, "status") == "dropped"
+    assert ctx.stack.count() == 1
