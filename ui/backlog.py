@@ -63,8 +63,8 @@ def decode_card_ids(mime: QMimeData | None) -> list[int]:
 
 
 def in_backlog(card: Card) -> bool:
-    """Undated cards, and cards whose lane was deleted, sit in the backlog."""
-    return not card.scheduled or card.lane_id is None
+    """Undated cards sit in the backlog (dated cards without a lane are on the timeline)."""
+    return not card.scheduled
 
 
 def sort_key(order: str) -> Any:
@@ -263,8 +263,6 @@ class Backlog(QWidget):
         lines = [card.title]
         if card.user_story:
             lines.append(card.user_story)
-        if card.scheduled:
-            lines.append(self.tr("Its lane was deleted: drag it onto a lane to place it again."))
         return "\n".join(short(line, 300) for line in lines)
 
     def _on_document_changed(self, changes: list[Change]) -> None:

@@ -544,10 +544,6 @@ class CardEditor(QWidget):
         per_card = {cid: date_change(self._cards[cid], key, value,
                                      duration_days(self._cards[cid].kind))
                     for cid in self._ids if cid in self._cards}  # fmt: skip
-        lanes = self.roadmap.lanes() if value is not None else []
-        for cid, fields in per_card.items():
-            if lanes and self._cards[cid].lane_id is None:
-                fields["lane_id"] = lanes[0].id  # a dated card needs a lane to be drawn in
         if self._commit(key, per_card, self._label(key)):
             self._clear_error("start" if key == "end" else "end")
 

@@ -22,7 +22,15 @@ from PySide6.QtWidgets import (
 
 from planner.errors import ValidationError
 from planner.store import Change
-from ui.commands import AddLane, DeleteLane, MoveLane, RoadmapCommand, UpdateLane, run
+from ui.commands import (
+    AddLane,
+    DeleteLane,
+    MoveCards,
+    MoveLane,
+    RoadmapCommand,
+    UpdateLane,
+    run,
+)
 from ui.document import Document
 from ui.widgets.plain import plain_label, short, tooltip
 
@@ -162,7 +170,7 @@ class LanesDialog(QDialog):
             more = self.tr("Its 1 card goes to the backlog.")
         else:
             more = self.tr("Its %1 cards go to the backlog.").replace("%1", str(n))
-        return text, more + " " + self.tr("Undo brings the lane and its cards back.")
+        return text, more + " " + self.tr("Undo brings the lane, its cards and their dates back.")
 
     def _on_delete_clicked(self) -> None:
         lane_id = self.current_id()
@@ -170,7 +178,19 @@ class LanesDialog(QDialog):
             return
         text, more = self.delete_message(lane_id)
         if self.confirm(text, more):
+            self.delete_lane(lane_id)
+
+    def delete_lane(self, lane_id: int) -> None:
+        """Delete a lane; its dated cards go to the backlog (undated); one undo step."""
+        dated = {c.id: (None, None, None) for c in self.roadmap.cards()
+                 if c.lane_id == lane_id and c.scheduled}  # fmt: skip
+        self.undo_stack.beginMacro(self.tr("Delete lane"))
+        try:
+            if dated:
+                self._run(MoveCards(self.roadmap, dated, self.tr("Move cards to the backlog")))
             self._run(DeleteLane(self.roadmap, lane_id))
+        finally:
+            self.undo_stack.endMacro()
 
     def confirm(self, text: str, informative: str) -> bool:
         """Ask before deleting (tests replace this)."""

@@ -107,10 +107,16 @@ def test_lanes_rename_recolour_reorder_delete(qtbot, ctx):
     text, more = dialog.delete_message(first.id)
     assert f"{n} cards go to the backlog" in more
     dialog.confirm = lambda text, more: True
+    dated = [c for c in ctx.roadmap.cards() if c.lane_id == first.id and c.scheduled]
+    assert dated
+    depth = ctx.stack.count()
     qtbot.mouseClick(dialog.delete_button, Qt.MouseButton.LeftButton)
     assert row(ctx.path, "SELECT count(*) FROM lanes WHERE id = ?", first.id)[0] == 0
+    assert all(stored(ctx.path, c.id, "start_date") is None for c in dated)
+    assert ctx.stack.count() == depth + 1
     ctx.stack.undo()
     assert ctx.roadmap.lane_card_count(first.id) == n
+    assert all(stored(ctx.path, c.id, "start_date") == c.start.isoformat() for c in dated)
     assert not dialog.rename(first.id, "  ")
     assert dialog.error_label.text()
 
