@@ -120,9 +120,36 @@ def text_color_on(fill: QColor) -> QColor:
     return QColor("#111111") if lum > 0.6 else QColor("#ffffff")
 
 
+_COLORS: dict[str, QColor] = {}
+_FONTS: dict[tuple[str, int], tuple[QFont, QFontMetricsF]] = {}
+
+
 def _color(value: str | QColor) -> QColor:
-    c = QColor(value)
-    return c if c.isValid() else QColor("#8c8c8c")
+    """A fresh QColor for ``value`` (parsed once per colour name)."""
+    if isinstance(value, QColor):
+        return QColor(value)
+    c = _COLORS.get(value)
+    if c is None:
+        c = QColor(value)
+        if not c.isValid():
+            c = QColor("#8c8c8c")
+        if len(_COLORS) < 4096:
+            _COLORS[value] = c
+    return QColor(c)
+
+
+def sized_font(base: QFont, pixels: int) -> tuple[QFont, QFontMetricsF]:
+    """``base`` at a pixel size, with its metrics; cached, as painting asks for it per bar."""
+    key = (base.key(), pixels)
+    got = _FONTS.get(key)
+    if got is None:
+        font = QFont(base)
+        font.setPixelSize(pixels)
+        got = (font, QFontMetricsF(font))
+        if len(_FONTS) > 256:
+            _FONTS.clear()
+        _FONTS[key] = got
+    return got
 
 
 def fmt_estimate(value: float | None) -> str:
@@ -182,8 +209,7 @@ def paint_card(
                 painter.drawLine(QLineF(x, rect.top() + 6, x, rect.bottom() - 6))
     if w < 28:
         return
-    font = QFont(theme.font)
-    font.setPixelSize(max(9, int(rect.height() * 0.5)))
+    font, _ = sized_font(theme.font, max(9, int(rect.height() * 0.5)))
     painter.setFont(font)
     ink = text_color_on(fill)
     if dimmed:
@@ -191,9 +217,7 @@ def paint_card(
     left = rect.left() + HANDLE + 2
     right = rect.right() - HANDLE - 2
     if w >= 110:
-        badge_font = QFont(font)
-        badge_font.setPixelSize(max(8, int(rect.height() * 0.42)))
-        fm = QFontMetricsF(badge_font)
+        badge_font, fm = sized_font(theme.font, max(8, int(rect.height() * 0.42)))
         painter.setFont(badge_font)
         est = fmt_estimate(estimate) if "estimate" in fields else ""
         if est:

@@ -427,3 +427,20 @@ def test_context_menu_move_to_backlog(win, plan):
     assert tl.card_rect(ids["b"]).isEmpty()
     win.undo_stack.undo()
     assert row(path, ids["b"])[:2] == ("2026-03-23", "2026-04-03")
+
+
+def test_lane_edits_update_items_without_rebuilding(win, plan):
+    ids = plan[1]
+    tl = win.timeline
+    items = dict(tl.timeline_scene.card_items)
+    win.roadmap.update_lane(ids["lanes"][0], color="#ff0000", name="Red")
+    win.roadmap.move_lane(ids["lanes"][2], 0)
+    assert tl.timeline_scene.card_items == items
+    assert tl.timeline_scene.card_items[ids["a"]].color == "#ff0000"
+    assert tl.lane_rect(ids["lanes"][2]).top() < tl.lane_rect(ids["lanes"][0]).top()
+    assert tl.lane_rect(ids["lanes"][2]).contains(tl.card_rect(ids["d"]).center())
+    new = win.roadmap.add_lane("Delta").id
+    assert not tl.lane_rect(new).isEmpty()
+    win.roadmap.delete_lane(ids["lanes"][1])
+    assert tl.lane_rect(ids["lanes"][1]).isEmpty()
+    assert not tl.card_rect(ids["c"]).isEmpty()  # now in the "No lane" band, still shown

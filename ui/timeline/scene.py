@@ -231,7 +231,7 @@ class TimelineScene(QGraphicsScene):
         keys: set[int] = set()
         for view in views:
             r = view.mapToScene(view.viewport().rect()).boundingRect()
-            top, bottom = r.top() - r.height(), r.bottom() + r.height()
+            top, bottom = r.top() - 150, r.bottom() + 150
             keys.update(b.lane_id for b in self.box_list if b.bottom >= top and b.top <= bottom)
         return keys
 
@@ -351,10 +351,16 @@ class TimelineScene(QGraphicsScene):
     def apply_changes(self, changes: Sequence[Change]) -> None:
         """Update the items the committed changes touched; rebuild only on a plan or lens swap."""
         entities = {c.entity for c in changes}
-        if any(c.op == "reset" for c in changes) or "plan" in entities or "lane" in entities \
-                or "objective" in entities:  # fmt: skip
+        if any(c.op == "reset" for c in changes) or "plan" in entities:
             self.rebuild()
             return
+        if "objective" in entities:
+            self.objectives = {o.id: o for o in self.roadmap.objectives()}
+            for styled in self.card_items.values():
+                self._style_item(styled)
+            self.update()
+        if "lane" in entities:
+            self._refresh_lanes()
         if "roadmap" in entities:
             self.info = self.roadmap.info()
             self.update()
@@ -423,6 +429,41 @@ class TimelineScene(QGraphicsScene):
             for m in self.roadmap.milestones():
                 self._add_milestone_item(m)
             self._place_milestones()
+
+    def _refresh_lanes(self) -> None:
+        """Lanes were added, removed, renamed, recoloured, collapsed or reordered."""
+        old_lanes = self.lanes_by_id
+        self._read_lanes()
+        recolour = {k for k, lane in self.lanes_by_id.items()
+                    if k not in old_lanes or old_lanes[k].color != lane.color}  # fmt: skip
+        by_lane: dict[int, set[int]] = {}
+        for cid, item in self.card_items.items():
+            key = self.lane_key(item.card)
+            by_lane.setdefault(key, set()).add(cid)
+            if key in recolour or (key == NO_LANE and item.card.lane_id is not None):
+                self._style_item(item)
+                item.update()
+        changed = {k for k in set(by_lane) | set(self.by_lane)
+                   if by_lane.get(k, set()) != self.by_lane.get(k, set())}  # fmt: skip
+        self.by_lane = by_lane
+        for key in changed:
+            self._stack(key)
+        self.lane_keys = [lane.id for lane in self.lanes] + ([NO_LANE] if by_lane.get(NO_LANE)
+                                                            else [])  # fmt: skip
+        old_boxes = dict(self.boxes)
+        self._place_boxes()
+        moved = {k for k, b in self.boxes.items() if old_boxes.get(k) != b} | changed
+        collapsed = {k for k, lane in self.lanes_by_id.items()
+                     if k in old_lanes and old_lanes[k].collapsed != lane.collapsed}  # fmt: skip
+        self._place_lanes(changed | collapsed, now=True)
+        self._place_lanes(moved - changed - collapsed)
+        for key in set(old_lanes) - set(self.lanes_by_id):
+            self.rows.pop(key, None)
+        self._place_milestones()
+        self._apply_extent()
+        self.layout_changed.emit()
+        self.invalidate(self.sceneRect(), QGraphicsScene.SceneLayer.BackgroundLayer)
+        self.update()
 
     def set_drag_label(self, pos: QPointF | None, text: str) -> None:
         """The dates being dragged to, drawn beside the pointer (None hides it)."""
