@@ -444,3 +444,22 @@ def test_lane_edits_update_items_without_rebuilding(win, plan):
     win.roadmap.delete_lane(ids["lanes"][1])
     assert tl.lane_rect(ids["lanes"][1]).isEmpty()
     assert not tl.card_rect(ids["c"]).isEmpty()  # now in the "No lane" band, still shown
+
+
+def test_dragging_near_the_edge_scrolls_into_an_off_screen_lane(win, plan, qtbot):
+    path, ids = plan
+    extra = [win.roadmap.add_lane(f"Extra {i}").id for i in range(25)]
+    tl = win.timeline
+    vp = tl.viewport()
+    bar = tl.verticalScrollBar()
+    assert bar.maximum() > 0
+    start = centre(tl.card_rect(ids["a"]))
+    edge = QPointF(start.x(), vp.height() - 4)
+    left = Qt.MouseButton.LeftButton
+    send(vp, QMouseEvent.Type.MouseButtonPress, start, left)
+    for i in range(1, 5):
+        send(vp, QMouseEvent.Type.MouseMove, start + (edge - start) * (i / 4), left)
+    qtbot.waitUntil(lambda: bar.value() == bar.maximum(), timeout=15000)
+    send(vp, QMouseEvent.Type.MouseButtonRelease, edge, Qt.MouseButton.NoButton)
+    assert row(path, ids["a"])[2] == extra[-1]
+    assert row(path, ids["a"])[:2] == ("2026-03-02", "2026-03-13")
