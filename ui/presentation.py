@@ -131,6 +131,7 @@ class Presenter(QObject):
         self.action.setToolTip(window.tr("Present the roadmap full screen, read-only (F5)"))
         self.action.triggered.connect(self.toggle)
         window.addAction(self.action)  # works with the menu bar hidden too
+        self.document.changed.connect(self._on_document_changed)
 
     # ----- the things on screen
 
@@ -200,6 +201,10 @@ class Presenter(QObject):
             self.story_card.close_card()
         if self._overlay is not None:
             self._overlay.hide()
+        if self.plan_label is not None:
+            self.plan_label.hide()
+        if self.toast is not None:
+            self.toast.hide()
         for room in (self.timeline, self.board):
             if room is not None and hasattr(room, "set_read_only"):
                 room.set_read_only(bool(self.document.roadmap.read_only))
@@ -252,13 +257,24 @@ class Presenter(QObject):
         self.legend.refresh()
         self._overlay.show()
         self._overlay.raise_()
+        self._update_plan_label()
+
+    def _update_plan_label(self) -> None:
+        """Name the scenario or snapshot on show, so nobody mistakes it for the plan."""
+        if self.plan_label is None:
+            return
         label = ""
         plan_label = getattr(self.document, "plan_label", None)
         if callable(plan_label):
             label = str(plan_label() or "")
         self.plan_label.setText(label)
         self.plan_label.adjustSize()
-        self.plan_label.setVisible(bool(label))
+        self.plan_label.setVisible(bool(label) and self.active)
+        self._place_overlay()
+
+    def _on_document_changed(self, changes: list[Any]) -> None:
+        if self.active and any(c.entity == "plan" for c in changes):
+            self._update_plan_label()
 
     def _place_overlay(self) -> None:
         w = self.window

@@ -296,3 +296,19 @@ def test_the_keyboard_alone_reaches_a_story_card(presenting):
     assert window.presenter.story_card.card_id == order[0]
     _key(window, Qt.Key.Key_Escape, widget=window.presenter.story_card)
     assert window.presenter.active and not window.presenter.story_card.isVisible()
+
+
+def test_the_scenario_on_show_is_named_on_screen(window):
+    roadmap = window.roadmap
+    window.presenter.enter()
+    assert not window.presenter.plan_label.isVisible()
+    window.presenter.leave()
+    scenario = roadmap.create_scenario("Hire two more engineers")
+    roadmap.use_plan(scenario.id)
+    window.presenter.enter()
+    label = window.presenter.plan_label
+    assert label.isVisible() and "Hire two more engineers" in label.text()
+    assert label.textFormat() == Qt.TextFormat.PlainText
+    roadmap.use_plan(1)
+    assert not label.isVisible()
+    window.presenter.leave()
