@@ -13,7 +13,18 @@ from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QLineF, QObject, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QLineF,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRectF,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QActionGroup, QBrush, QColor, QPainter, QPen, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
@@ -23,6 +34,7 @@ from PySide6.QtWidgets import (
     QGraphicsItem,
     QHBoxLayout,
     QLineEdit,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QMenu,
@@ -36,6 +48,7 @@ from PySide6.QtWidgets import (
 from planner.diff import (
     ADDED,
     REMOVED,
+    CardChange,
     PlanDiff,
     card_line,
     diff_between,
@@ -54,6 +67,7 @@ KIND_ROLE = Qt.ItemDataRole.UserRole + 1
 KIND_COLORS = {ADDED: "#2e8540", REMOVED: "#c0392b"}
 BADGE_COLORS = {ADDED: "#2e8540", "changed": "#d68910"}
 BADGE_SIZE = 14.0
+_ROOT = QModelIndex()
 
 
 class BadgeItem(QGraphicsItem):
@@ -137,6 +151,63 @@ class NameDialog(QDialog):
         super().accept()
 
 
+class ChangesModel(QAbstractListModel):
+    """The rows of the change list, made only when shown (10,000 changes list at once)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.diff = PlanDiff()
+        self._cards: tuple[CardChange, ...] = ()
+        self._others: list[str] = []
+        self.row_height = 36
+
+    def set_diff(self, diff: PlanDiff) -> None:
+        self.beginResetModel()
+        self.diff = diff
+        self._cards = diff.visible_cards
+        self._others = item_lines(diff)
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._cards) + len(self._others)
+
+    def change(self, row: int) -> CardChange | None:
+        return self._cards[row] if 0 <= row < len(self._cards) else None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if self.change(index.row()) is None:
+            return Qt.ItemFlag.ItemIsEnabled
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # fmt: skip
+        row = index.row()
+        change = self.change(row)
+        if role == Qt.ItemDataRole.SizeHintRole:
+            return QSize(0, self.row_height)
+        if change is None:
+            if not 0 <= row - len(self._cards) < len(self._others):
+                return None
+            line = self._others[row - len(self._cards)]
+            if role == Qt.ItemDataRole.DisplayRole:
+                return short("• " + line, 300)
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return tooltip(line)
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            prefix = {ADDED: "+ ", REMOVED: "− "}.get(change.kind, "~ ")
+            return short(prefix + card_line(change, self.diff, brief=True), 300)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return tooltip(card_line(change, self.diff))
+        if role == Qt.ItemDataRole.ForegroundRole and change.kind in KIND_COLORS:
+            return QBrush(QColor(KIND_COLORS[change.kind]))
+        if role == ID_ROLE:
+            return change.id
+        if role == KIND_ROLE:
+            return change.kind
+        return None
+
+
 class ChangesPanel(QWidget):
     """The change list of compare mode: one row per card; a click jumps to the card."""
 
@@ -150,16 +221,18 @@ class ChangesPanel(QWidget):
         font.setBold(True)
         self.heading.setFont(font)
         self.summary = plain_label("", self, wrap=True)
-        self.list = QListWidget(self)
+        self.model = ChangesModel(self)
+        self.list = QListView(self)
         self.list.setObjectName("changes_list")
+        self.list.setModel(self.model)
+        # Every row is two lines high, so 10,000 rows need no measuring; the tooltip has it all.
+        self.list.setUniformItemSizes(True)
         self.list.setWordWrap(True)
-        self.list.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        # A scroll bar that comes and goes changes the width the wrapped rows were measured at.
-        self.list.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
-        self.list.setSpacing(2)
-        self.list.itemClicked.connect(self._on_item_clicked)
-        self.list.itemActivated.connect(self._on_item_clicked)
+        self.model.row_height = 2 * self.list.fontMetrics().lineSpacing() + 8
+        self.list.clicked.connect(self._on_index_clicked)
+        self.list.activated.connect(self._on_index_clicked)
         self.stop_button = QPushButton(self.tr("Stop Comparing"), self)
         self.stop_button.clicked.connect(self.stop_requested)
         layout = QVBoxLayout(self)
@@ -176,39 +249,22 @@ class ChangesPanel(QWidget):
         """List every change of ``diff``; cards first, then lanes, milestones and links."""
         self.heading.setText(heading)
         self.summary.setText(summary(diff))
-        self.list.setUpdatesEnabled(False)
-        self.list.clear()
-        prefixes = {ADDED: "+ ", REMOVED: "− "}
-        for change in diff.visible_cards:
-            line = card_line(change, diff)
-            brief = card_line(change, diff, brief=True)
-            item = QListWidgetItem(short(prefixes.get(change.kind, "~ ") + brief, 300))
-            item.setData(ID_ROLE, change.id)
-            item.setData(KIND_ROLE, change.kind)
-            item.setToolTip(tooltip(line))
-            if change.kind in KIND_COLORS:
-                item.setForeground(QBrush(QColor(KIND_COLORS[change.kind])))
-            self.list.addItem(item)
-        for line in item_lines(diff):
-            item = QListWidgetItem(short("• " + line, 300))
-            item.setToolTip(tooltip(line))
-            item.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            self.list.addItem(item)
-        self.list.setUpdatesEnabled(True)
+        self.model.set_diff(diff)
 
     def rows(self) -> list[str]:
-        return [self.list.item(i).text() for i in range(self.list.count())]
+        """The text of every row, as shown."""
+        return [str(self.model.index(i).data()) for i in range(self.model.rowCount())]
 
     def row_for_card(self, card_id: int) -> int:
-        for i in range(self.list.count()):
-            if self.list.item(i).data(ID_ROLE) == card_id:
+        for i in range(self.model.rowCount()):
+            if self.model.index(i).data(ID_ROLE) == card_id:
                 return i
         return -1
 
-    def _on_item_clicked(self, item: QListWidgetItem) -> None:
-        card_id = item.data(ID_ROLE)
-        if card_id is not None:
-            self.card_activated.emit(int(card_id), str(item.data(KIND_ROLE)))
+    def _on_index_clicked(self, index: QModelIndex) -> None:
+        change = self.model.change(index.row())
+        if change is not None:
+            self.card_activated.emit(change.id, change.kind)
 
 
 class PlanSwitcher(QComboBox):
