@@ -123,20 +123,24 @@ class TimelineScene(QGraphicsScene):
         self.deps = self.roadmap.dependencies()
         for card in self.roadmap.cards():
             if self._shows(card):
-                self._add_card_item(card)
+                self._add_card_item(card, add=False)
         for m in self.roadmap.milestones():
             self._add_milestone_item(m)
         self._relayout(None)
+        # Placed before they join the scene: the index is built once, not updated per move.
+        for item in self.card_items.values():
+            self.addItem(item)
 
     def _read_lanes(self) -> None:
         self.lanes = [lane for lane in self.roadmap.lanes() if self.lens.lane_visible(lane.id)]
         self.lanes_by_id = {lane.id: lane for lane in self.lanes}
 
-    def _add_card_item(self, card: Card) -> CardItem:
+    def _add_card_item(self, card: Card, add: bool = True) -> CardItem:
         item = CardItem(card)
         self._style_item(item)
         self.card_items[card.id] = item
-        self.addItem(item)
+        if add:
+            self.addItem(item)
         return item
 
     def _style_item(self, item: CardItem) -> None:
