@@ -511,8 +511,8 @@ def plan_import(
                 if value:
                     tags.append(value)
                 continue
-            if not value:
-                continue
+            if not value and not (fname == "description" and cell):
+                continue  # a description keeps its exact text, even if only white space
             if fname in ("title", "external_key", "lane", "objective") and fname in fields:
                 continue  # the first non-empty column of several wins
             try:
