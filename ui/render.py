@@ -267,6 +267,20 @@ def paint_status(painter: QPainter, center: QPointF, status: str, ink: QColor) -
         painter.drawLine(QLineF(box.topLeft(), box.bottomRight()))
 
 
+def paint_change_badge(painter: QPainter, corner: QPointF, kind: str, theme: Theme) -> None:
+    """A dot on a bar's corner in compare mode: green + for added, orange ~ for changed."""
+    color = QColor("#2f9e44") if kind == "added" else theme.warning
+    box = QRectF(corner.x() - 5, corner.y() - 5, 11, 11)
+    painter.setPen(QPen(theme.background, 1.5))
+    painter.setBrush(color)
+    painter.drawEllipse(box)
+    painter.setPen(QPen(QColor("#ffffff"), 1.4))
+    c = box.center()
+    painter.drawLine(QLineF(c.x() - 2.5, c.y(), c.x() + 2.5, c.y()))
+    if kind == "added":
+        painter.drawLine(QLineF(c.x(), c.y() - 2.5, c.x(), c.y() + 2.5))
+
+
 def paint_milestone(
     painter: QPainter,
     x: float,

@@ -463,3 +463,18 @@ def test_dragging_near_the_edge_scrolls_into_an_off_screen_lane(win, plan, qtbot
     send(vp, QMouseEvent.Type.MouseButtonRelease, edge, Qt.MouseButton.NoButton)
     assert row(path, ids["a"])[2] == extra[-1]
     assert row(path, ids["a"])[:2] == ("2026-03-02", "2026-03-13")
+
+
+def test_compare_marks_presentation_panning_and_zoom_steps(win, plan):
+    ids = plan[1]
+    tl = win.timeline
+    tl.set_badges({ids["a"]: "added", ids["c"]: "changed"})
+    tl.viewport().grab()
+    before = tl.date_at(0)
+    tl.pan_periods(1)
+    assert tl.date_at(0) > before
+    ppd = tl.time_scale.px_per_day
+    tl.zoom_in()
+    assert tl.time_scale.px_per_day > ppd
+    tl.zoom_out()
+    assert abs(tl.time_scale.px_per_day - ppd) < 1e-6

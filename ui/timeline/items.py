@@ -52,7 +52,7 @@ class CardItem(QGraphicsItem):
         return QRectF(0, 0, self.width, BAR_HEIGHT)
 
     def _compute_bounds(self) -> QRectF:
-        return QRectF(-_PAD, -4, self.width + 2 * _PAD + render.LINK_HANDLE, BAR_HEIGHT + 8)
+        return QRectF(-_PAD, -6, self.width + 2 * _PAD + render.LINK_HANDLE, BAR_HEIGHT + 12)
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
         return self._bounds
@@ -90,6 +90,9 @@ class CardItem(QGraphicsItem):
             selected=selected, highlighted=card.id in scene.highlight, dimmed=dimmed,
             flagged=self.flagged,
         )  # fmt: skip
+        badge = scene.badges.get(card.id)
+        if badge:
+            render.paint_change_badge(painter, QPointF(0, 0), badge, scene.theme)
         if selected and not scene.read_only and self.width >= render.MIN_BAR:
             r = self.link_handle_rect()
             painter.setPen(QPen(scene.theme.selection, 1.5))

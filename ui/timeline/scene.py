@@ -63,6 +63,7 @@ class TimelineScene(QGraphicsScene):
         self.spotlight: int | None = None
         self.highlight: frozenset[int] = frozenset()
         self.ghosts: list[Ghost] = []
+        self.badges: dict[int, str] = {}
         self.link_preview: tuple[QPointF, QPointF] | None = None
         self.drop_preview: QRectF | None = None
         self._drag_label: tuple[QPointF, str] | None = None

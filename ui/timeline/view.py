@@ -241,6 +241,30 @@ class TimelineView(QGraphicsView):
         self.timeline_scene.ghosts = [Ghost(*g) for g in ghosts]
         self.timeline_scene.update()
 
+    def set_badges(self, badges: dict[int, str]) -> None:
+        """Marks on bars in compare mode: 'added' or 'changed' per card id."""
+        self.timeline_scene.badges = dict(badges)
+        self.timeline_scene.update()
+
+    def zoom_in(self) -> None:
+        self.zoom_by(1.25)
+
+    def zoom_out(self) -> None:
+        self.zoom_by(0.8)
+
+    def pan_periods(self, periods: int) -> None:
+        """Scroll by whole periods of the finer header row (days, weeks, months, quarters)."""
+        _, unit = dates.header_units(self.time_scale.px_per_day, False)
+        left = self.date_at(0)
+        if unit == "quarter":
+            target = dates.add_months(left, 3 * periods)
+        elif unit == "year":
+            target = dates.add_months(left, 12 * periods)
+        else:
+            target = dates.step(left, unit, periods)
+        self._scroll_left_to(self.time_scale.x_for_date(target))
+        self.header.update()
+
     def set_show_sprints(self, show: bool) -> None:
         settings.put("show_sprints", bool(show))
 
@@ -265,9 +289,9 @@ class TimelineView(QGraphicsView):
             return action
 
         self._edit_actions: list[QAction] = []
-        self.zoom_in_action = make(self.tr("Zoom &In"), lambda: self.zoom_by(1.25),
+        self.zoom_in_action = make(self.tr("Zoom &In"), self.zoom_in,
                                    QKeySequence.StandardKey.ZoomIn)  # fmt: skip
-        self.zoom_out_action = make(self.tr("Zoom &Out"), lambda: self.zoom_by(0.8),
+        self.zoom_out_action = make(self.tr("Zoom &Out"), self.zoom_out,
                                     QKeySequence.StandardKey.ZoomOut)  # fmt: skip
         self.fit_action = make(self.tr("&Fit"), self.fit, Qt.Key.Key_F)
         self.today_action = make(self.tr("&Today"), self.go_to_today, Qt.Key.Key_T)
