@@ -464,10 +464,8 @@ class BoardView(QWidget):
         for c in changes:
             if c.entity == "card":
                 card_ids.extend(c.ids)
-            elif c.entity in ("lane", "objective", "roadmap", "plan") or (
-                c.entity == "view" and self.document.active_view is not None
-            ):
-                self.rebuild()
+            elif c.entity in ("lane", "objective", "roadmap", "plan"):
+                self.rebuild()  # an edited active view arrives as view_changed instead
                 return
         if card_ids:
             self._update_cards(list(dict.fromkeys(card_ids)))

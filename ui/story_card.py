@@ -135,6 +135,12 @@ class StoryCard(QWidget):
                 self._heading(self.tr("Serves the objective"))
                 self._label("objective", o.name, 1.4, bold=True)
                 self._label("metric", metric_line(o), 1.2)
+        if card.hypothesis:
+            self._heading(self.tr("We believe"))
+            self._label("hypothesis", card.hypothesis, 1.2)
+        if card.measure:
+            self._heading(self.tr("Measured by"))
+            self._label("measure", card.measure, 1.2)
         if card.user_story:
             self._heading(self.tr("User story"))
             self._label("story", card.user_story, 1.4)
@@ -189,8 +195,8 @@ class StoryCard(QWidget):
         parent = self.parentWidget()
         assert parent is not None
         self.setGeometry(parent.rect())
-        w = min(max(480, int(self.width() * 0.6)), self.width() - 40)
-        h = min(max(360, int(self.height() * 0.75)), self.height() - 40)
+        w = min(max(480, int(self.width() * 0.64)), self.width() - 40)
+        h = min(max(360, int(self.height() * 0.88)), self.height() - 40)
         self.panel.setGeometry((self.width() - w) // 2, (self.height() - h) // 2, w, h)
 
     @override
@@ -216,6 +222,12 @@ class StoryCard(QWidget):
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         if event.key() == Qt.Key.Key_Escape:
             self.close_card()
+            event.accept()
+            return
+        if event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            bar = self.scroll_area.verticalScrollBar()
+            step = bar.singleStep() * 3
+            bar.setValue(bar.value() + (step if event.key() == Qt.Key.Key_Down else -step))
             event.accept()
             return
         super().keyPressEvent(event)
