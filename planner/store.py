@@ -547,10 +547,10 @@ class Roadmap:
             horizon_start=parse_date(row[1]),
             horizon_end=parse_date(row[2]),
             week_start=int(row[3]) if isinstance(row[3], int) and 0 <= row[3] <= 6 else 0,
-            sprint_length=int(row[4]) if isinstance(row[4], int) and row[4] > 0 else 14,
+            sprint_length=int(row[4]) if isinstance(row[4], int) and 0 < row[4] <= 365 else 14,
             sprint_start=parse_date(row[5]),
-            now_weeks=int(row[6]) if isinstance(row[6], int) and row[6] >= 0 else 6,
-            next_weeks=int(row[7]) if isinstance(row[7], int) and row[7] >= 0 else 26,
+            now_weeks=int(row[6]) if isinstance(row[6], int) and 0 <= row[6] <= 520 else 6,
+            next_weeks=int(row[7]) if isinstance(row[7], int) and 0 <= row[7] <= 520 else 26,
         )
 
     @property
