@@ -303,7 +303,12 @@ class RoadmapPicture:
         """Lane names for scene y from y0 to y1, with their top-left at ``at``."""
         p.save()
         p.translate(at)
-        labels = self.scene.lane_labels(y0, y1 - y0)
+        labels = []
+        for label in self.scene.lane_labels(y0, y1 - y0):
+            if label.top < 0:  # the lane began on the page above: name it at this page's top
+                label = replace(label, name=_tr("%1 (continued)").replace("%1", label.name),
+                                top=0.0, height=label.height + label.top)  # fmt: skip
+            labels.append(label)
         render.paint_lane_labels(p, QRectF(0, 0, self.label_w, y1 - y0), labels, self.theme)
         p.restore()
 

@@ -202,14 +202,18 @@ def test_tiling_repeats_header_and_lane_names_and_numbers_pages(sample_path, tmp
 def test_fit_that_would_shrink_text_below_6pt_tiles_and_says_so(tmp_path, qapp):
     path = tmp_path / "big.roadmap"
     with Roadmap.create(path, title="Big") as r:
-        lanes = [r.add_lane(f"Team {i}").id for i in range(20)]
-        r.add_cards([{"title": f"Card {i}", "lane_id": lanes[i % 20],
+        lanes = [r.add_lane(f"Team {i}").id for i in range(4)]
+        r.add_cards([{"title": f"Card {i}", "lane_id": lanes[i % 4],
                       "start": dt.date(2027, 1, 1) + dt.timedelta(days=i),
                       "end": dt.date(2027, 3, 1) + dt.timedelta(days=i)}
                      for i in range(400)])  # fmt: skip
         result = export_roadmap(r, tmp_path / "big.pdf", ExportOptions(), today=TODAY)
     assert result.pages > 1
     assert any("6 pt" in note for note in result.notes)
+    for n in range(1, result.pages + 1):
+        text = _pdftotext(tmp_path / "big.pdf", n)
+        assert "Team " in text, n  # every page names its lanes, continued ones too
+    assert "(continued)" in _pdftotext(tmp_path / "big.pdf")
 
 
 def test_date_window_leaves_out_cards_outside_it(colored, tmp_path):
