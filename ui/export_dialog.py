@@ -7,7 +7,16 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, QRectF, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QColor, QImage, QKeySequence, QPainter, QPen, QPixmap
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QImage,
+    QKeySequence,
+    QPainter,
+    QPen,
+    QPixmap,
+    QResizeEvent,
+)
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -23,6 +32,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QMessageBox,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -212,6 +222,8 @@ class ExportDialog(QDialog):
 
         self.preview = QLabel(self)
         self.preview.setMinimumSize(PREVIEW)
+        # The thumbnail follows the label's size, never the other way round.
+        self.preview.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setFrameShape(QLabel.Shape.StyledPanel)
         self.info = QLabel(self)
@@ -248,6 +260,7 @@ class ExportDialog(QDialog):
         self.dpi_spin.valueChanged.connect(self._on_setting_changed)
         self.margin_spin.valueChanged.connect(self._on_setting_changed)
         self.title_edit.textChanged.connect(self._on_setting_changed)
+        self.resize(920, 560)
         self._update_enabled()
         self.update_preview()
 
@@ -284,6 +297,10 @@ class ExportDialog(QDialog):
 
     # ----- preview
 
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._timer.start()  # redraw the thumbnail at the new size
+
     def _on_setting_changed(self, *_args: object) -> None:
         self._update_enabled()
         self._timer.start()
@@ -301,7 +318,8 @@ class ExportDialog(QDialog):
             return
         try:
             picture = build_picture(self.roadmap, self.view(), options, _plan_label(self.document))
-            image = preview_image(picture, options, self.preview.size().expandedTo(PREVIEW))
+            size = self.preview.contentsRect().size().expandedTo(PREVIEW)
+            image = preview_image(picture, options, size)
             self.preview.setPixmap(QPixmap.fromImage(image))
             self.info.setText(self._describe(picture, options))
             save.setEnabled(True)
