@@ -39,7 +39,6 @@ def child_env(**extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
     env.update(extra)
     return env
 

@@ -89,9 +89,17 @@ class WindowOpener:
     """Opens each file in a real MainWindow (offscreen), shows it and closes it."""
 
     def __init__(self) -> None:
+        import tempfile
+
         from PySide6.QtWidgets import QApplication
 
+        from planner.sample import build_sample
+
         self.app = QApplication.instance() or QApplication([])
+        with tempfile.TemporaryDirectory() as folder:  # warm up: imports, fonts, icons
+            path = Path(folder) / "warm-up.roadmap"
+            build_sample(path).close()
+            self.open(str(path))
 
     def open(self, path: str) -> list[Any]:
         from ui.main_window import MainWindow
