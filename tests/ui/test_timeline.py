@@ -361,6 +361,11 @@ def test_lane_collapse_rename_and_reorder(win, plan, qtbot):
     editor.setText("Renamed")
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     assert win.roadmap.lane(lane).name == "Renamed"
+    qtbot.mouseDClick(names, Qt.MouseButton.LeftButton, pos=QPoint(80, top + 10))
+    names._editor.setText("Not this")
+    qtbot.keyClick(names._editor, Qt.Key.Key_Escape)
+    assert win.roadmap.lane(lane).name == "Renamed"
+    assert win.undo_stack.count() == 3
     gamma = tl.lane_rect(ids["lanes"][2])
     drag(names, QPointF(80, top + 20), QPointF(80, gamma.bottom() - 2))
     assert [lane.id for lane in win.roadmap.lanes()] == [ids["lanes"][1], ids["lanes"][2], lane]

@@ -5,13 +5,25 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QContextMenuEvent, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QContextMenuEvent, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
 from ui import render
 
 if TYPE_CHECKING:
     from ui.timeline.view import TimelineView
+
+
+class _NameEditor(QLineEdit):
+    """The inline lane-name editor: Escape leaves the name as it was."""
+
+    cancelled = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if event.key() == Qt.Key.Key_Escape:
+            self.cancelled.emit()
+            return
+        super().keyPressEvent(event)
 
 
 class TimeHeader(QWidget):
@@ -51,7 +63,7 @@ class LaneNames(QWidget):
         self._press: QPointF | None = None
         self._drag_lane: int | None = None
         self._drop_y: float | None = None
-        self._editor: QLineEdit | None = None
+        self._editor: _NameEditor | None = None
         self.setMouseTracking(True)
 
     def _scene_y(self, y: float) -> float:
@@ -146,7 +158,7 @@ class LaneNames(QWidget):
             return
         if self._editor is not None:
             self._editor.deleteLater()
-        editor = QLineEdit(self)
+        editor = _NameEditor(self)
         editor.setObjectName("lane_rename_editor")
         editor.setText(lane.name)
         editor.selectAll()
@@ -166,7 +178,15 @@ class LaneNames(QWidget):
             if text and text != lane.name:
                 self.rename_requested.emit(lane_id, text)
 
+        def cancel() -> None:
+            done["finished"] = True
+            editor.hide()
+            editor.deleteLater()
+            if self._editor is editor:
+                self._editor = None
+
         editor.editingFinished.connect(finish)
+        editor.cancelled.connect(cancel)
         self._editor = editor
         editor.show()
         editor.setFocus()

@@ -283,7 +283,7 @@ class TimelineScene(QGraphicsScene):
                 continue
             s, e = self.bar_dates(item.card)
             x0 = scale.x_for_date(s)
-            item.set_geometry(x0, card_y(box, self.rows[key].get(item.card_id, 0)),
+            item.set_geometry(x0, card_y(box, self.rows.get(key, {}).get(item.card_id, 0)),
                               scale.x_after(e) - x0)  # fmt: skip
             if not item.isVisible():
                 item.setVisible(True)
