@@ -11,6 +11,7 @@ import datetime as dt
 import math
 import os
 import sys
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -36,6 +37,7 @@ from planner.model import Card, View
 from planner.store import Roadmap
 from ui import render
 from ui.legend import legend_height, paint_legend
+from ui.timeline.items import CardItem
 from ui.timeline.scene import MILESTONE_STRIP
 
 # Image size cap: Qt would otherwise try to allocate a huge QImage and die.
@@ -267,11 +269,18 @@ class RoadmapPicture:
                                          week_start=self.info.week_start):  # fmt: skip
                 candidates.append((rank, scale.x_for_date(tick.start)))
         candidates += [(3, edge) for span in spans for edge in span]  # just before or after a text
+        starts = sorted(a for a, _ in spans)
+        ends = sorted(b for _, b in spans)
+
+        def cuts(edge: float) -> int:
+            # spans with a < edge < b: those started before the edge less those ended by it
+            return bisect_left(starts, edge) - bisect_right(ends, edge)
+
         breaks: list[float] = []
         x = self.x0
         while self.x1 - x > body_w + 0.01:
             lo, hi = x + body_w * 0.5, x + body_w
-            scored = [(sum(1 for a, b in spans if a < edge < b), rank, -edge)
+            scored = [(cuts(edge), rank, -edge)
                       for rank, edge in candidates if lo < edge <= hi]  # fmt: skip
             x = -min(scored)[2] if scored else hi
             breaks.append(x)
@@ -319,9 +328,15 @@ class RoadmapPicture:
         ellipsis, and left out of the scene's own painting (a PDF keeps clipped text).
         """
         left, right = source.left(), source.right()
-        cards = [item for item in self.scene.card_items.values() if item.isVisible()
-                 and item.pos().x() < right and item.pos().x() + item.width > left
-                 and (item.pos().x() < left or item.pos().x() + item.width > right)]
+        cards = []
+        for edge in (left, right):
+            strip = QRectF(edge - 1, source.top(), 2, source.height())
+            for item in self.scene.items(strip):
+                if not isinstance(item, CardItem) or not item.isVisible() or item in cards:
+                    continue
+                x, y = item.pos().x(), item.pos().y()
+                if x < edge < x + item.width and source.top() <= y < source.bottom():
+                    cards.append(item)
         marks = []
         for mitem in self.scene.milestone_items.values():
             x = mitem.pos().x()
