@@ -466,9 +466,9 @@ class TimelineView(QGraphicsView):
 
     def _on_document_changed(self, changes: Any) -> None:
         self.timeline_scene.apply_changes(changes)
-        wanted = set(self.document.selection)
-        if any(not i.isSelected() for c, i in self.timeline_scene.card_items.items()
-               if c in wanted):  # fmt: skip
+        wanted = self.document.selection
+        items = self.timeline_scene.card_items
+        if any(c in items and not items[c].isSelected() for c in wanted):
             self._select_only(wanted)
         self.lane_names.update()
         self.header.update()
