@@ -12,26 +12,22 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-import shiboken6
 from PySide6.QtCore import (
     QAbstractListModel,
-    QLineF,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QRectF,
     QSize,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QActionGroup, QBrush, QColor, QPainter, QPen, QUndoStack
+from PySide6.QtGui import QAction, QActionGroup, QBrush, QColor, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QDockWidget,
-    QGraphicsItem,
     QHBoxLayout,
     QLineEdit,
     QListView,
@@ -40,7 +36,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
-    QStyleOptionGraphicsItem,
     QVBoxLayout,
     QWidget,
 )
@@ -65,39 +60,7 @@ from ui.widgets.plain import button_text, plain_label, short, tooltip
 ID_ROLE = Qt.ItemDataRole.UserRole
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
 KIND_COLORS = {ADDED: "#2e8540", REMOVED: "#c0392b"}
-BADGE_COLORS = {ADDED: "#2e8540", "changed": "#d68910"}
-BADGE_SIZE = 14.0
 _ROOT = QModelIndex()
-
-
-class BadgeItem(QGraphicsItem):
-    """A small round mark on a card's corner in compare mode: '+' added, '~' changed."""
-
-    def __init__(self, kind: str, parent: QGraphicsItem) -> None:
-        super().__init__(parent)
-        self.kind = kind
-        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-        self.setAcceptHoverEvents(False)
-        self.setPos(-BADGE_SIZE / 2, -BADGE_SIZE / 2)
-        self.setZValue(1)
-
-    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
-        return QRectF(0, 0, BADGE_SIZE, BADGE_SIZE)
-
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
-              widget: QWidget | None = None) -> None:  # fmt: skip
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.setPen(QPen(QColor("white"), 1.5))
-        painter.setBrush(QColor(BADGE_COLORS.get(self.kind, "#d68910")))
-        r = self.boundingRect().adjusted(1, 1, -1, -1)
-        painter.drawEllipse(r)
-        c = r.center()
-        painter.setPen(QPen(QColor("white"), 2.0))
-        if self.kind == ADDED:
-            painter.drawLine(QLineF(c.x() - 3.5, c.y(), c.x() + 3.5, c.y()))
-            painter.drawLine(QLineF(c.x(), c.y() - 3.5, c.x(), c.y() + 3.5))
-        else:
-            painter.drawEllipse(c, 1.5, 1.5)
 
 
 def confirm(parent: QWidget, title: str, text: str, ok_text: str) -> bool:
@@ -420,7 +383,6 @@ class SnapshotsRoom(QObject):
         self._stacks: dict[int, QUndoStack] = {self.roadmap.plan_id: self.group.activeStack()}
         self.base_id: int | None = None
         self.diff: PlanDiff | None = None
-        self.badge_items: list[BadgeItem] = []
         self.switcher: PlanSwitcher | None = None
         self.name_dialog: NameDialog | None = None
         self.dialog: SnapshotsDialog | None = None
@@ -760,27 +722,8 @@ class SnapshotsRoom(QObject):
             return
         if hasattr(timeline, "set_ghosts"):
             timeline.set_ghosts(ghosts_for(diff) if diff is not None else [])
-        badges = badges_for(diff) if diff is not None else {}
         if hasattr(timeline, "set_badges"):
-            timeline.set_badges(badges)
-        else:
-            self._place_badges(timeline, badges)
-
-    def _place_badges(self, timeline: Any, badges: dict[int, str]) -> None:
-        # A mark on each added or changed bar, as a child of the bar so it follows every
-        # move and zoom; the scene drops it with the bar when it rebuilds.
-        for item in self.badge_items:
-            # A bar the scene dropped took its badge with it.
-            if shiboken6.isValid(item) and item.scene() is not None:
-                item.scene().removeItem(item)
-        self.badge_items = []
-        items = getattr(getattr(timeline, "timeline_scene", None), "card_items", None)
-        if not isinstance(items, dict):
-            return
-        for card_id, kind in badges.items():
-            bar = items.get(card_id)
-            if bar is not None:
-                self.badge_items.append(BadgeItem(kind, bar))
+            timeline.set_badges(badges_for(diff) if diff is not None else {})
 
     def _sync_read_only(self) -> None:
         # Rooms that read roadmap.read_only once learn that a snapshot (not) is in view.
