@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, QRect, Qt, QTimer, Signal
@@ -35,15 +34,6 @@ _CARD_KEYS = {Qt.Key.Key_Tab, Qt.Key.Key_Backtab, Qt.Key.Key_Return, Qt.Key.Key_
               Qt.Key.Key_Space, Qt.Key.Key_Up, Qt.Key.Key_Down}  # fmt: skip
 _BLOCKED_EVENTS = {QEvent.Type.MouseButtonDblClick, QEvent.Type.ContextMenu,
                    QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop}  # fmt: skip
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later (or earlier), clamped to the month's length."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    first = dt.date(year, month + 1, 1)
-    next_first = dt.date(year + (month + 1) // 12, (month + 1) % 12 + 1, 1)
-    return first.replace(day=min(day.day, (next_first - first).days))
 
 
 class _Saved:
@@ -331,48 +321,28 @@ class Presenter(QObject):
 
     def set_spotlight(self, lane_id: int | None) -> None:
         self.spotlight = lane_id
-        timeline = self.timeline
-        if timeline is not None and hasattr(timeline, "set_spotlight"):
-            timeline.set_spotlight(lane_id)
+        if self.timeline is not None:
+            self.timeline.set_spotlight(lane_id)
 
     def pan(self, periods: int) -> None:
-        """Left / Right: scroll the timeline by one period of its zoom (week, month, quarter)."""
-        timeline: Any = self.timeline
-        if timeline is None:
-            return
-        method = getattr(timeline, "pan_periods", None)
-        if callable(method):
-            method(periods)
-            return
-        bar = timeline.horizontalScrollBar()
-        if not callable(getattr(timeline, "x_for_date", None)):
-            bar.setValue(bar.value() + periods * timeline.viewport().width() // 4)
-            return
-        left = timeline.date_at(0) if hasattr(timeline, "date_at") else dt.date.today()
-        per_day = abs(timeline.x_for_date(left + dt.timedelta(days=1)) - timeline.x_for_date(left))
-        # The period follows the zoom presets: weeks when zoomed in, then months, then quarters.
-        months = 0 if per_day >= 12 else 1 if per_day >= 3.5 else 3
-        target = _add_months(left, periods * months) if months else left + dt.timedelta(
-            weeks=periods)
-        bar.setValue(bar.value() + timeline.x_for_date(target) - timeline.x_for_date(left))
+        """Left / Right: scroll the timeline by whole periods of its header (week, month...)."""
+        if self.timeline is not None:
+            self.timeline.pan_periods(periods)
 
     def zoom(self, step: int) -> None:
         """+ / -: zoom in or out around the centre."""
-        timeline: Any = self.timeline
-        if timeline is None:
-            return
-        name = "zoom_in" if step > 0 else "zoom_out"
-        if callable(getattr(timeline, name, None)):
-            getattr(timeline, name)()
-        elif callable(getattr(timeline, "zoom_by", None)):
-            timeline.zoom_by(1.25 if step > 0 else 0.8)
+        if self.timeline is not None:
+            if step > 0:
+                self.timeline.zoom_in()
+            else:
+                self.timeline.zoom_out()
 
     def fit(self) -> None:
-        if self.timeline is not None and hasattr(self.timeline, "fit"):
+        if self.timeline is not None:
             self.timeline.fit()
 
     def go_to_today(self) -> None:
-        if self.timeline is not None and hasattr(self.timeline, "go_to_today"):
+        if self.timeline is not None:
             self.timeline.go_to_today()
 
     def show_story(self, card_id: int) -> bool:
@@ -472,18 +442,12 @@ class Presenter(QObject):
         timeline = self.timeline
         if timeline is None or obj is not getattr(timeline, "viewport", lambda: None)():
             return None
-        card_at = getattr(timeline, "card_at", None)
-        if callable(card_at):
-            found: int | None = card_at(pos)
-            return found
-        card_rect = getattr(timeline, "card_rect", None)
-        if callable(card_rect):
-            lens = self.lens()
-            for card in self.document.roadmap.cards():
-                if lens.includes(card):
-                    rect: QRect = card_rect(card.id)
-                    if not rect.isEmpty() and rect.contains(pos):
-                        return card.id
+        lens = self.lens()
+        for card in self.document.roadmap.cards():
+            if card.scheduled and lens.includes(card):
+                rect: QRect = timeline.card_rect(card.id)  # viewport coordinates
+                if not rect.isEmpty() and rect.contains(pos):
+                    return card.id
         return None
 
     @override
