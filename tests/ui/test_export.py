@@ -362,3 +362,34 @@ def test_export_button_asks_for_a_file_and_writes_it(window, qtbot, tmp_path, mo
     again.buttons.button(QDialogButtonBox.StandardButton.Save).click()
     assert warnings and "cannot write" in warnings[0]
     assert again.export_result is None
+
+
+def test_print_and_print_preview_from_the_file_menu(window, tmp_path, monkeypatch):
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
+    from PySide6.QtWidgets import QDialog
+
+    printed = tmp_path / "printed.pdf"
+
+    def accept_to_pdf(dialog):
+        printer = dialog.printer()
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(printed))
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(QPrintDialog, "exec", accept_to_pdf)
+    window.export_actions["print"].trigger()
+    assert "Scheduling" in _pdftotext(printed)
+    assert "page" in window.statusBar().currentMessage()
+
+    previewed = tmp_path / "preview.pdf"
+
+    def preview_to_pdf(dialog):
+        printer = dialog.printer()
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(previewed))
+        dialog.paintRequested.emit(printer)
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(QPrintPreviewDialog, "exec", preview_to_pdf)
+    window.export_actions["print_preview"].trigger()
+    assert "Tandem" in _pdftotext(previewed)
