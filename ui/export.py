@@ -657,10 +657,7 @@ def _changes_page(lines: Sequence[str], title: str) -> Callable[[QPainter, float
         p.setFont(_font(9))
         fm = QFontMetricsF(_font(9))
         y = 30.0
-        for line in lines or [_tr("No changes")]:
-            if y + 13 > height:
-                p.drawText(QPointF(0, y + 10), "…")
-                break
+        for line in lines:
             p.drawText(QPointF(0, y + 10),
                        fm.elidedText(line, Qt.TextElideMode.ElideRight, width))  # fmt: skip
             y += 13
@@ -724,12 +721,15 @@ def export_roadmap(roadmap: Roadmap, out: str | os.PathLike[str], options: Expor
     if fmt not in FORMATS:
         raise ExportError(_tr("unknown format %1: use png, pdf or svg").replace("%1", fmt))
     picture = build_picture(roadmap, view, options, plan_label, today, px_per_day)
-    extra = []
-    if options.changes_since and fmt == "pdf":
-        lines = change_lines_since(roadmap, options.changes_since)
-        title = _tr("What changed since %1").replace("%1", options.changes_since)
-        extra.append(_changes_page(lines, title))
     layout = page_layout(options) if fmt == "pdf" else None
+    extra = []
+    if options.changes_since and layout is not None:
+        lines = change_lines_since(roadmap, options.changes_since) or [_tr("No changes")]
+        title = _tr("What changed since %1").replace("%1", options.changes_since)
+        per_page = max(1, int((layout.paintRectPoints().height() - FOOTER_H - 30) // 13))
+        for start in range(0, len(lines), per_page):
+            heading = title if start == 0 else _tr("%1 (continued)").replace("%1", title)
+            extra.append(_changes_page(lines[start:start + per_page], heading))
     if fmt == "png":
         width, height = image_size(picture)
         check_image_size(width, height, options.png_scale)

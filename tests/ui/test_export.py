@@ -393,3 +393,15 @@ def test_print_and_print_preview_from_the_file_menu(window, tmp_path, monkeypatc
     monkeypatch.setattr(QPrintPreviewDialog, "exec", preview_to_pdf)
     window.export_actions["print_preview"].trigger()
     assert "Tandem" in _pdftotext(previewed)
+
+
+def test_a_long_list_of_changes_runs_on_to_more_pages(sample_path, tmp_path):
+    out = tmp_path / "many.pdf"
+    with Roadmap.open(sample_path) as r:
+        r.take_snapshot("Before")
+        r.update_cards({c.id: {"title": c.title + " (renamed)"} for c in r.cards()})
+    with Roadmap.open(sample_path, read_only=True) as r:
+        result = export_roadmap(r, out, ExportOptions(changes_since="Before"), today=TODAY)
+    assert result.pages == 3
+    assert "What changed since Before (continued)" in " ".join(_pdftotext(out, 3).split())
+    assert "Page 3 of 3" in _pdftotext(out, 3)
