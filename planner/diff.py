@@ -547,8 +547,12 @@ def change_lines(diff: PlanDiff) -> list[str]:
     """Every change as one line of plain text: cards first, then lanes, milestones, links."""
     lines = []
     for change in diff.visible_cards:
-        prefix = {ADDED: "Added", REMOVED: "Removed"}.get(change.kind, "Changed")
-        lines.append(f"{prefix}: {card_line(change, diff)}")
+        if change.kind in (ADDED, REMOVED):
+            # 'Added: “X” (Lane, dates)' rather than 'Added: “X”: added (...)'.
+            where = aspect_phrases(change, diff)[0].split(" ", 1)[1]
+            lines.append(f"{change.kind.capitalize()}: “{change.title}” {where}")
+        else:
+            lines.append(f"Changed: {card_line(change, diff)}")
     return lines + item_lines(diff)
 
 
@@ -578,7 +582,11 @@ def render_markdown(diff: PlanDiff, since_name: str) -> str:
         out += [f"### {heading}", ""]
         for change in entries:
             phrases = "; ".join(aspect_phrases(change, diff))
-            out.append(f"- **{md_escape(change.title)}**: {md_escape(phrases)}")
+            if kind in (ADDED, REMOVED):
+                where = phrases.split(" ", 1)[1]  # the heading already says added or removed
+                out.append(f"- **{md_escape(change.title)}** {md_escape(where)}")
+            else:
+                out.append(f"- **{md_escape(change.title)}**: {md_escape(phrases)}")
         out.append("")
     others = item_lines(diff)
     if others:
