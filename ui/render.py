@@ -97,7 +97,7 @@ class ElideCache:
 
     def elide(self, text: str, width: float, font: QFont) -> str:
         w = int(width)
-        key = (text, w, font.key())
+        key = (text, w, _FONT_KEYS.get(id(font)) or font.key())
         got = self._cache.get(key)
         if got is None:
             if len(self._cache) > self._limit:
@@ -120,7 +120,11 @@ def text_color_on(fill: QColor) -> QColor:
     return QColor("#111111") if lum > 0.6 else QColor("#ffffff")
 
 
+_LEFT = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
+_LEFT_LINE = _LEFT | Qt.TextFlag.TextSingleLine
 _COLORS: dict[str, QColor] = {}
+_FONT_KEYS: dict[int, str] = {}  # id of a cached font -> its key (QFont.key() is slow)
+_BASE_KEYS: dict[int, tuple[QFont, str]] = {}
 _FONTS: dict[tuple[str, int], tuple[QFont, QFontMetricsF]] = {}
 
 
@@ -140,7 +144,11 @@ def _color(value: str | QColor) -> QColor:
 
 def sized_font(base: QFont, pixels: int) -> tuple[QFont, QFontMetricsF]:
     """``base`` at a pixel size, with its metrics; cached, as painting asks for it per bar."""
-    key = (base.key(), pixels)
+    known = _BASE_KEYS.get(id(base))
+    if known is None or known[0] is not base:
+        known = (base, base.key())
+        _BASE_KEYS[id(base)] = known
+    key = (known[1], pixels)
     got = _FONTS.get(key)
     if got is None:
         font = QFont(base)
@@ -148,7 +156,10 @@ def sized_font(base: QFont, pixels: int) -> tuple[QFont, QFontMetricsF]:
         got = (font, QFontMetricsF(font))
         if len(_FONTS) > 256:
             _FONTS.clear()
+            _FONT_KEYS.clear()
+            _BASE_KEYS.clear()
         _FONTS[key] = got
+        _FONT_KEYS[id(font)] = font.key()
     return got
 
 
@@ -243,8 +254,7 @@ def paint_card(
             painter.setPen(ink)
             shown = ELIDE.elide(text, avail, font)
             painter.drawText(QRectF(left, rect.top(), avail, rect.height()),
-                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
-                             | Qt.TextFlag.TextSingleLine, shown)  # fmt: skip
+                             _LEFT_LINE, shown)
 
 
 def paint_status(painter: QPainter, center: QPointF, status: str, ink: QColor) -> None:
@@ -319,7 +329,7 @@ def paint_milestone(
         painter.drawRoundedRect(box, 3, 3)
         painter.setPen(theme.text)
         painter.drawText(box.adjusted(4, 0, 0, 0),
-                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, shown)
+                         _LEFT, shown)
     return QRectF(x - size, cy - size, 2 * size, 2 * size)
 
 
@@ -457,16 +467,15 @@ def paint_time_header(
     lo = scale.date_at(scene_x0)
     hi = scale.date_at(scene_x0 + rect.width())
     row_h = rect.height() / 2
-    font = QFont(theme.font)
-    font.setPixelSize(max(9, int(row_h * 0.55)))
+    font, fm = sized_font(theme.font, max(9, int(row_h * 0.55)))
     painter.setFont(font)
-    fm = QFontMetricsF(font)
+    grid_pen = QPen(theme.grid_major, 1)
     for row, unit in enumerate((upper, lower)):
         top = rect.top() + row * row_h
         for tick in dates.iter_ticks(unit, lo, hi, sprint_start, sprint_length, week_start):
             x0 = rect.left() + scale.x_for_date(tick.start) - scene_x0
             x1 = rect.left() + scale.x_for_date(tick.end) - scene_x0
-            painter.setPen(QPen(theme.grid_major, 1))
+            painter.setPen(grid_pen)
             painter.drawLine(QLineF(x0, top + (0 if row == 0 else row_h * 0.35), x0, top + row_h))
             left = max(x0, rect.left())
             cell = QRectF(left + 4, top, min(x1, rect.right()) - left - 6, row_h)
@@ -478,7 +487,7 @@ def paint_time_header(
                 if fm.horizontalAdvance(text) > cell.width():
                     continue
             painter.setPen(theme.text if row == 0 else theme.muted)
-            painter.drawText(cell, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
+            painter.drawText(cell, _LEFT, text)
     painter.setPen(QPen(theme.grid_major, 1))
     painter.drawLine(QLineF(rect.left(), rect.top() + row_h, rect.right(), rect.top() + row_h))
     painter.drawLine(QLineF(rect.left(), rect.bottom() - 0.5, rect.right(), rect.bottom() - 0.5))
@@ -514,10 +523,8 @@ def paint_lane_labels(
     painter.save()
     painter.setClipRect(rect)
     painter.fillRect(rect, theme.header_bg)
-    font = QFont(theme.font)
-    font.setPixelSize(12)
-    small = QFont(font)
-    small.setPixelSize(10)
+    font, _ = sized_font(theme.font, 12)
+    small, _ = sized_font(theme.font, 10)
     for lab in labels:
         r = QRectF(rect.left(), lab.top, rect.width(), lab.height)
         if not r.intersects(rect):
@@ -540,7 +547,7 @@ def paint_lane_labels(
             ink.setAlpha(110)
         painter.setPen(ink)
         text_rect = QRectF(r.left() + 24, r.top() + 4, r.width() - 30, 18)
-        painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+        painter.drawText(text_rect, _LEFT,
                          ELIDE.elide(lab.name, text_rect.width(), font))  # fmt: skip
         if lab.height >= 40 or lab.collapsed:
             painter.setFont(small)
@@ -551,7 +558,7 @@ def paint_lane_labels(
                                  Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, count)
             else:
                 painter.drawText(QRectF(r.left() + 24, r.top() + 22, r.width() - 30, 14),
-                                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, count)
+                                 _LEFT, count)
         painter.setPen(QPen(theme.grid_major, 1))
         painter.drawLine(QLineF(r.left(), r.bottom(), r.right(), r.bottom()))
     painter.setPen(QPen(theme.grid_major, 1))
@@ -560,9 +567,7 @@ def paint_lane_labels(
 
 
 def _label_font(theme: Theme) -> QFont:
-    font = QFont(theme.font)
-    font.setPixelSize(12)
-    return font
+    return sized_font(theme.font, 12)[0]
 
 
 def label_rect(pos: QPointF, text: str, theme: Theme) -> QRectF:
