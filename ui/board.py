@@ -360,17 +360,22 @@ class BoardView(QWidget):
             header.setText(f"{self.tr(BUCKET_LABELS[bucket])}  ({n})")
 
     def _update_cards(self, ids: Sequence[int]) -> None:
-        """Re-place just these cards' tiles."""
-        for column in self.columns.values():
-            for i in reversed(range(column.count())):
-                if column.item(i).data(ID_ROLE) in ids:
-                    column.takeItem(i)
-        cards = self.document.roadmap.cards_by_id(ids)
-        for cid in ids:
-            card = cards.get(cid)
-            if card is not None and self._shows(card):
-                self._add_tile(card)
+        """Re-place just these cards' tiles, keeping the shared selection as it is."""
+        self._loading = True  # taking a selected tile out must not clear the selection
+        try:
+            for column in self.columns.values():
+                for i in reversed(range(column.count())):
+                    if column.item(i).data(ID_ROLE) in ids:
+                        column.takeItem(i)
+            cards = self.document.roadmap.cards_by_id(ids)
+            for cid in ids:
+                card = cards.get(cid)
+                if card is not None and self._shows(card):
+                    self._add_tile(card)
+        finally:
+            self._loading = False
         self._update_headers()
+        self._on_document_selection_changed(self.document.selection, None)
 
     # ----- edits
 

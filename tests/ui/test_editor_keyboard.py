@@ -19,12 +19,6 @@ def press(qtbot, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifie
 
 
 def test_story_from_quick_add_to_timeline_without_the_mouse(qtbot, window):
-    board = getattr(window, "board", None)
-    if board is not None:
-        # The board re-places a tile on each card edit and, while doing so, echoes an empty
-        # selection back to the document, which empties the editor mid-story. Known board
-        # issue; this test is about the editor and backlog, so the board sits it out.
-        window.document.changed.disconnect(board._on_document_changed)
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
