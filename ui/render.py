@@ -351,13 +351,20 @@ def paint_lane_bands(painter: QPainter, rect: QRectF, bands: Iterable[Band], the
         r = QRectF(rect.left(), band.top, rect.width(), band.height)
         if not r.intersects(rect):
             continue
-        tint = _color(band.color)
-        tint.setAlpha(10 if band.dimmed else (30 if theme.dark else 22))
-        if band.index % 2:
-            painter.fillRect(r, theme.band_alt)
-        painter.fillRect(r, tint)
+        base = theme.band_alt if band.index % 2 else theme.background
+        alpha = 10 if band.dimmed else (30 if theme.dark else 22)
+        painter.fillRect(r, _blend(base, _color(band.color), alpha / 255))
         painter.setPen(QPen(theme.grid_major, 1))
         painter.drawLine(QLineF(rect.left(), r.bottom(), rect.right(), r.bottom()))
+
+
+def _blend(base: QColor, tint: QColor, amount: float) -> QColor:
+    """``tint`` laid over ``base`` at ``amount`` opacity, as one opaque colour (fast to fill)."""
+    return QColor.fromRgbF(
+        base.redF() + (tint.redF() - base.redF()) * amount,
+        base.greenF() + (tint.greenF() - base.greenF()) * amount,
+        base.blueF() + (tint.blueF() - base.blueF()) * amount,
+    )
 
 
 def paint_grid(

@@ -51,6 +51,7 @@ class TimelineScene(QGraphicsScene):
     """Lanes, cards and milestones of the document under the active lens."""
 
     layout_changed = Signal()  # lanes moved or grew: headers and lane names repaint
+    extent_changed = Signal(QRectF)  # the area views scroll over
 
     def __init__(self, document: object, parent: QObject | None = None,
                  px_per_day: float = ZOOM_PRESETS["months"]) -> None:  # fmt: skip
@@ -68,6 +69,7 @@ class TimelineScene(QGraphicsScene):
         self.drop_preview: QRectF | None = None
         self._drag_label: tuple[QPointF, str] | None = None
         self.today = dt.date.today()
+        self.extent_rect = QRectF()
         self.card_items: dict[int, CardItem] = {}
         self.milestone_items: dict[int, MilestoneItem] = {}
         self.lanes: list[Lane] = []
@@ -337,7 +339,14 @@ class TimelineScene(QGraphicsScene):
         x0 = scale.x_for_date(dates.add_months(lo, -3))
         x1 = scale.x_for_date(dates.add_months(hi, 6))
         bottom = (self.box_list[-1].bottom if self.box_list else MILESTONE_STRIP) + 200
-        self.setSceneRect(QRectF(x0, 0, x1 - x0, bottom))
+        self.extent_rect = QRectF(x0, 0, x1 - x0, bottom)
+        # The item index is rebuilt whenever the scene rect changes, which costs a call per
+        # card; so the scene rect only grows in steps (views scroll over extent_rect instead).
+        index = self.sceneRect()
+        if not index.contains(self.extent_rect) or index.width() > 8 * self.extent_rect.width() \
+                or index.height() > self.extent_rect.height() + 8000:  # fmt: skip
+            self.setSceneRect(QRectF(2 * x0, 0, 2 * (x1 - x0), bottom + 2000))
+        self.extent_changed.emit(self.extent_rect)
 
     def set_px_per_day(self, px_per_day: float) -> None:
         """Zoom: re-place every item along x (y and stacking stay as they are)."""
@@ -489,7 +498,7 @@ class TimelineScene(QGraphicsScene):
         box = self.boxes.get(NO_LANE if lane_id is None else lane_id)
         if box is None:
             return QRectF()
-        r = self.sceneRect()
+        r = self.extent_rect
         return QRectF(r.left(), box.top, r.width(), box.height)
 
     def content_rect(self) -> QRectF:

@@ -98,6 +98,8 @@ class TimelineView(QGraphicsView):
         self.timeline_scene.show_sprints = bool(settings.get("show_sprints"))
         self.timeline_scene.read_only = self._read_only
         self.setScene(self.timeline_scene)
+        self.setSceneRect(self.timeline_scene.extent_rect)
+        self.timeline_scene.extent_changed.connect(self.setSceneRect)
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
         self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
