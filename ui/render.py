@@ -185,8 +185,12 @@ def paint_card(
     dimmed: bool = False,
     flagged: bool = False,
     hovered: bool = False,
+    text_from: float | None = None,
 ) -> None:
-    """A card bar: rounded rect, elided title, status and estimate badges when there is room."""
+    """A card bar: rounded rect, elided title, status and estimate badges when there is room.
+
+    ``text_from`` keeps the title readable when the bar starts off screen: the text starts there.
+    """
     fill = _color(color)
     if status == "dropped" or dimmed:
         fill.setAlpha(90 if dimmed else 140)
@@ -226,6 +230,8 @@ def paint_card(
     if dimmed:
         ink.setAlpha(140)
     left = rect.left() + HANDLE + 2
+    if text_from is not None and left < text_from + 4 < rect.right() - 80:
+        left = text_from + 4
     right = rect.right() - HANDLE - 2
     if w >= 110:
         badge_font, fm = sized_font(theme.font, max(8, int(rect.height() * 0.42)))

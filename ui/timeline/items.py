@@ -89,6 +89,7 @@ class CardItem(QGraphicsItem):
             status=card.status, estimate=card.estimate, subtitle=subtitle, fields=lens.fields,
             selected=selected, highlighted=card.id in scene.highlight, dimmed=dimmed,
             flagged=self.flagged,
+            text_from=None if scene.view_left is None else scene.view_left - self.pos().x(),
         )  # fmt: skip
         badge = scene.badges.get(card.id)
         if badge:

@@ -65,6 +65,7 @@ class TimelineScene(QGraphicsScene):
         self.highlight: frozenset[int] = frozenset()
         self.ghosts: list[Ghost] = []
         self.badges: dict[int, str] = {}
+        self.view_left: float | None = None  # scene x of a view's left edge; None in exports
         self.link_preview: tuple[QPointF, QPointF] | None = None
         self.drop_preview: QRectF | None = None
         self._drag_label: tuple[QPointF, str] | None = None
@@ -478,6 +479,18 @@ class TimelineScene(QGraphicsScene):
         self.layout_changed.emit()
         self.invalidate(self.sceneRect(), QGraphicsScene.SceneLayer.BackgroundLayer)
         self.update()
+
+    def set_view_left(self, x: float | None, top: float, bottom: float) -> None:
+        """Bars cut by a view's left edge show their title from that edge."""
+        old, self.view_left = self.view_left, x
+        if old == x:
+            return
+        for edge in (old, x):
+            if edge is None:
+                continue
+            for item in self.items(QRectF(edge, top, 1, bottom - top)):
+                if isinstance(item, CardItem):
+                    item.update()
 
     def set_drag_label(self, pos: QPointF | None, text: str) -> None:
         """The dates being dragged to, drawn beside the pointer (None hides it)."""

@@ -367,6 +367,7 @@ class TimelineView(QGraphicsView):
         bar.setValue(bar.value() + round(scene_x - self._scene_left()))
 
     def _after_zoom(self) -> None:
+        self._on_scrolled()
         self._repaint_all()
         self.zoom_changed.emit(self.time_scale.px_per_day)
 
@@ -486,6 +487,8 @@ class TimelineView(QGraphicsView):
 
     def _on_scrolled(self, *args: Any) -> None:
         self.timeline_scene.place_pending()
+        area = self.mapToScene(self.viewport().rect()).boundingRect()
+        self.timeline_scene.set_view_left(area.left(), area.top(), area.bottom())
         self.header.update()
         self.lane_names.update()
 
