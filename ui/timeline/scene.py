@@ -600,7 +600,11 @@ class TimelineScene(QGraphicsScene):
                 continue
             s, e = dates.ordered(ghost.start, ghost.end)
             x0 = self.time_scale.x_for_date(s)
-            g = QRectF(x0, gbox.top + 4, max(render.MIN_BAR, self.time_scale.x_after(e) - x0),
+            row = 0
+            current = self.card_items.get(ghost.card_id)
+            if current is not None and self.boxes.get(self.lane_key(current.card)) is gbox:
+                row = self.rows.get(gbox.lane_id, {}).get(ghost.card_id, 0)
+            g = QRectF(x0, card_y(gbox, row), max(render.MIN_BAR, self.time_scale.x_after(e) - x0),
                        BAR_HEIGHT)  # fmt: skip
             render.paint_ghost(painter, g, self.card_bar_scene(ghost.card_id), self.theme)
         if self.link_preview is not None:
