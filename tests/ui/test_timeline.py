@@ -483,3 +483,25 @@ def test_compare_marks_presentation_panning_and_zoom_steps(win, plan):
     assert tl.time_scale.px_per_day > ppd
     tl.zoom_out()
     assert abs(tl.time_scale.px_per_day - ppd) < 1e-6
+
+
+def test_lane_context_menu_offers_adding_and_lane_actions(win, plan):
+    from PySide6.QtWidgets import QMenu
+
+    path, ids = plan
+    tl = win.timeline
+    menu = QMenu(tl)
+    tl._fill_lane_menu(menu, ids["lanes"][1], D(2026, 5, 4))
+    actions = {a.text().replace("&", ""): a for a in menu.actions() if a.text()}
+    assert {"Add Card Here", "Add Milestone Here", "Rename Lane…", "Collapse Lane",
+            "Spotlight This Lane"} <= set(actions)
+    actions["Add Milestone Here"].trigger()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT date, lane_id FROM milestones WHERE title = 'New milestone'"
+                            ).fetchone() == ("2026-05-04", ids["lanes"][1])
+    actions["Spotlight This Lane"].trigger()
+    assert tl.timeline_scene.spotlight == ids["lanes"][1]
+    tl.set_read_only(True)
+    menu = QMenu(tl)
+    tl._fill_lane_menu(menu, ids["lanes"][1], D(2026, 5, 4))
+    assert not any("Add" in a.text() or "Rename" in a.text() for a in menu.actions())
