@@ -505,3 +505,38 @@ def test_lane_context_menu_offers_adding_and_lane_actions(win, plan):
     menu = QMenu(tl)
     tl._fill_lane_menu(menu, ids["lanes"][1], D(2026, 5, 4))
     assert not any("Add" in a.text() or "Rename" in a.text() for a in menu.actions())
+
+
+def test_hovering_shows_the_dependency_handle_without_selecting(win, plan):
+    path, ids = plan
+    tl = win.timeline
+    rect = tl.card_rect(ids["b"])
+    vp = tl.viewport()
+    send(vp, QMouseEvent.Type.MouseMove, centre(rect), Qt.MouseButton.NoButton)
+    assert tl.timeline_scene.hover_id == ids["b"]
+    handle = QPointF(rect.right() + 1 + 2 + 5, rect.center().y())
+    send(vp, QMouseEvent.Type.MouseMove, handle, Qt.MouseButton.NoButton)
+    assert tl.timeline_scene.hover_id == ids["b"]
+    drag(tl, handle, centre(tl.card_rect(ids["c"])))
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT before_id, after_id FROM dependencies").fetchall() == [
+            (ids["b"], ids["c"])]
+
+
+def test_an_empty_roadmap_invites_adding_a_lane(qtbot, roadmap_path):
+    from ui.main_window import MainWindow
+
+    Roadmap.create(roadmap_path, title="Empty").close()
+    w = MainWindow(roadmap_path)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    tl = w.timeline
+    tl.viewport().grab()
+    lane_id = tl.add_lane()
+    assert lane_id is not None and not tl.lane_rect(lane_id).isEmpty()
+    editor = tl.lane_names._editor
+    editor.setText("Growth")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert w.roadmap.lane(lane_id).name == "Growth"
+    w.close()

@@ -88,13 +88,14 @@ class CardItem(QGraphicsItem):
             painter, self.bar_rect(), card.title, self.color, scene.theme,
             status=card.status, estimate=card.estimate, subtitle=subtitle, fields=lens.fields,
             selected=selected, highlighted=card.id in scene.highlight, dimmed=dimmed,
-            flagged=self.flagged,
+            flagged=self.flagged, hovered=card.id == scene.hover_id and not selected,
             text_from=None if scene.view_left is None else scene.view_left - self.pos().x(),
         )  # fmt: skip
         badge = scene.badges.get(card.id)
         if badge:
             render.paint_change_badge(painter, QPointF(0, 0), badge, scene.theme)
-        if selected and not scene.read_only and self.width >= render.MIN_BAR:
+        hovered = card.id == scene.hover_id
+        if (selected or hovered) and not scene.read_only and self.width >= render.MIN_BAR:
             r = self.link_handle_rect()
             painter.setPen(QPen(scene.theme.selection, 1.5))
             painter.setBrush(scene.theme.background)

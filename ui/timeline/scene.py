@@ -65,6 +65,7 @@ class TimelineScene(QGraphicsScene):
         self.highlight: frozenset[int] = frozenset()
         self.ghosts: list[Ghost] = []
         self.badges: dict[int, str] = {}
+        self.hover_id: int | None = None
         self.view_left: float | None = None  # scene x of a view's left edge; None in exports
         self.link_preview: tuple[QPointF, QPointF] | None = None
         self.drop_preview: QRectF | None = None
@@ -479,6 +480,16 @@ class TimelineScene(QGraphicsScene):
         self.layout_changed.emit()
         self.invalidate(self.sceneRect(), QGraphicsScene.SceneLayer.BackgroundLayer)
         self.update()
+
+    def set_hover(self, card_id: int | None) -> None:
+        """The card under the pointer: outlined, with its dependency handle showing."""
+        if card_id == self.hover_id:
+            return
+        for cid in (self.hover_id, card_id):
+            item = self.card_items.get(cid) if cid is not None else None
+            if item is not None:
+                item.update()
+        self.hover_id = card_id
 
     def set_view_left(self, x: float | None, top: float, bottom: float) -> None:
         """Bars cut by a view's left edge show their title from that edge."""

@@ -424,7 +424,8 @@ class TimelineView(QGraphicsView):
                 return "end", item
             if bar.left() <= p.x() <= bar.right():
                 return "body", item
-            if item.isSelected() and item.link_handle_rect().adjusted(-2, -4, 2, 4).contains(p):
+            linkable = item.isSelected() or item.card_id == scene.hover_id
+            if linkable and item.link_handle_rect().adjusted(-2, -4, 2, 4).contains(p):
                 best = ("link", item)
         return best
 
@@ -638,6 +639,8 @@ class TimelineView(QGraphicsView):
 
     def _update_cursor(self, pos: QPointF) -> None:
         hit = self._item_at(pos)
+        hovered = hit[1] if hit is not None and isinstance(hit[1], CardItem) else None
+        self.timeline_scene.set_hover(hovered.card_id if hovered is not None else None)
         if hit is None or self._read_only:
             self.viewport().unsetCursor()
         elif hit[0] in ("start", "end"):
@@ -841,6 +844,8 @@ class TimelineView(QGraphicsView):
                 self.zoom_by(pinch.scaleFactor(), center.x())
                 event.accept()
                 return True
+        if etype == QEvent.Type.Leave:
+            self.timeline_scene.set_hover(None)
         if etype == QEvent.Type.ToolTip and self._drag is None:
             pos = event.pos()  # type: ignore[attr-defined]
             hit = self._item_at(QPointF(pos))
@@ -1082,6 +1087,7 @@ class TimelineView(QGraphicsView):
             menu.addAction(self.tr("Add &Card Here"), lambda: self.add_card_at(when, lane_key))
             menu.addAction(self.tr("Add &Milestone Here"),
                            lambda: self._add_milestone(when, lane_key))
+            menu.addAction(self.tr("Add &Lane"), self.add_lane)
         lane = scene.lanes_by_id.get(lane_key) if lane_key is not None else None
         if lane is not None:
             if not self._read_only:
@@ -1109,6 +1115,31 @@ class TimelineView(QGraphicsView):
         menu.addAction(self.fit_action)
         menu.addAction(self.today_action)
         menu.addAction(self.sprints_action)
+
+    def add_lane(self) -> int | None:
+        """A new lane at the end, with its name ready to type."""
+        cmd = commands.AddLane(self.document.roadmap, self.tr("New lane"))
+        if self._run(cmd) is None or cmd.lane_id is None:
+            return None
+        box = self.timeline_scene.boxes.get(cmd.lane_id)
+        if box is not None:
+            self.ensureVisible(QRectF(self._scene_left(), box.top, 10, box.height), 0, 20)
+        self.lane_names.start_rename(cmd.lane_id)
+        return cmd.lane_id
+
+    def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:  # noqa: N802
+        super().drawForeground(painter, rect)
+        scene = self.timeline_scene
+        if scene.box_list or scene.card_items:
+            return
+        painter.save()
+        painter.resetTransform()
+        painter.setPen(scene.theme.muted)
+        text = self.tr("No lanes yet. Right-click here and choose Add Lane, then double-click "
+                       "in a lane to add a card.")
+        painter.drawText(QRectF(self.viewport().rect()).adjusted(20, 20, -20, -20),
+                         Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, text)
+        painter.restore()
 
     def _add_milestone(self, day: dt.date, lane_key: int | None) -> None:
         lane_id = lane_key if lane_key is not None and lane_key >= 0 else None
