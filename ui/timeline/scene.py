@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QPointF, QRect, QRectF, QTimer, Signal
 from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import QGraphicsScene
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
 from planner import dates
 from planner.layout import (
@@ -72,6 +72,7 @@ class TimelineScene(QGraphicsScene):
         self._drag_label: tuple[QPointF, str] | None = None
         self.today = dt.date.today()
         self.extent_rect = QRectF()
+        self._cache_items = False
         self.card_items: dict[int, CardItem] = {}
         self.milestone_items: dict[int, MilestoneItem] = {}
         self.lanes: list[Lane] = []
@@ -142,6 +143,8 @@ class TimelineScene(QGraphicsScene):
 
     def _add_card_item(self, card: Card, add: bool = True) -> CardItem:
         item = CardItem(card)
+        if self._cache_items:
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._style_item(item)
         self.card_items[card.id] = item
         if add:
@@ -374,7 +377,7 @@ class TimelineScene(QGraphicsScene):
             self.objectives = {o.id: o for o in self.roadmap.objectives()}
             for styled in self.card_items.values():
                 self._style_item(styled)
-            self.update()
+            self.refresh_items()
         if "lane" in entities:
             self._refresh_lanes()
         if "roadmap" in entities:
@@ -479,6 +482,19 @@ class TimelineScene(QGraphicsScene):
         self._apply_extent()
         self.layout_changed.emit()
         self.invalidate(self.sceneRect(), QGraphicsScene.SceneLayer.BackgroundLayer)
+        self.update()
+
+    def enable_item_cache(self) -> None:
+        """Bars keep a picture of themselves per view, so a repaint of the window is a copy."""
+        self._cache_items = True
+        for item in self.card_items.values():
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+    def refresh_items(self, ids: Iterable[int] | None = None) -> None:
+        """Repaint bars whose look changed without a move (all when ``ids`` is None)."""
+        items = self.card_items
+        for item in (items.values() if ids is None else (items[i] for i in ids if i in items)):
+            item.update()
         self.update()
 
     def set_hover(self, card_id: int | None) -> None:

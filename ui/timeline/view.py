@@ -99,6 +99,7 @@ class TimelineView(QGraphicsView):
         self.timeline_scene.read_only = self._read_only
         self.setScene(self.timeline_scene)
         self.setSceneRect(self.timeline_scene.extent_rect)
+        self.timeline_scene.enable_item_cache()
         self.timeline_scene.extent_changed.connect(self.setSceneRect)
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
@@ -153,7 +154,7 @@ class TimelineView(QGraphicsView):
         for action in self._edit_actions:
             action.setEnabled(not self._read_only)
         self._cancel_drag()
-        self.timeline_scene.update()
+        self.timeline_scene.refresh_items()
 
     def card_rect(self, card_id: int) -> QRect:
         """The card's bar in viewport coordinates; empty when it is not shown."""
@@ -231,12 +232,14 @@ class TimelineView(QGraphicsView):
         """Dim every lane but ``lane_id`` (None lights them all)."""
         self.timeline_scene.spotlight = lane_id
         self.resetCachedContent()
+        self.timeline_scene.refresh_items()
         self._repaint_all()
 
     def set_highlight(self, card_ids: Iterable[int]) -> None:
         """Outline these cards (search matches)."""
-        self.timeline_scene.highlight = frozenset(card_ids)
-        self.timeline_scene.update()
+        scene = self.timeline_scene
+        old, scene.highlight = scene.highlight, frozenset(card_ids)
+        scene.refresh_items(old ^ scene.highlight)
 
     def set_ghosts(self, ghosts: Sequence[tuple[int, int | None, dt.date, dt.date]]) -> None:
         """Dashed outlines where cards were in a compared plan, with an arrow to where they are."""
@@ -245,8 +248,9 @@ class TimelineView(QGraphicsView):
 
     def set_badges(self, badges: dict[int, str]) -> None:
         """Marks on bars in compare mode: 'added' or 'changed' per card id."""
-        self.timeline_scene.badges = dict(badges)
-        self.timeline_scene.update()
+        scene = self.timeline_scene
+        old, scene.badges = scene.badges, dict(badges)
+        scene.refresh_items(set(old) | set(scene.badges))
 
     def zoom_in(self) -> None:
         self.zoom_by(1.25)
@@ -507,6 +511,7 @@ class TimelineView(QGraphicsView):
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange):
             self._apply_palette()
             self.resetCachedContent()
+            self.timeline_scene.refresh_items()
             self._repaint_all()
         super().changeEvent(event)
 
