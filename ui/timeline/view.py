@@ -733,10 +733,17 @@ class TimelineView(QGraphicsView):
             x0 = scale.x_for_date(ds)
             item.set_geometry(x0, card_y(box, row), scale.x_after(de) - x0)
             item.setZValue(15)
+        if any(d.before_id in drag.result or d.after_id in drag.result for d in scene.deps):
+            scene.update()  # arrows of the dragged cards follow them
 
     def _drag_tip(self, pos: QPointF, text: str) -> None:
         """The dates being dragged to, in a label beside the pointer and in the status bar."""
-        self.timeline_scene.set_drag_label(self.mapToScene(pos.toPoint()) + QPointF(14, 20), text)
+        scene = self.timeline_scene
+        at = self.mapToScene(pos.toPoint()) + QPointF(14, 20)
+        width = render.label_rect(at, text, scene.theme).width()
+        if pos.x() + 14 + width > self.viewport().width():  # keep it on screen
+            at = at - QPointF(width + 28, 0)
+        scene.set_drag_label(at, text)
         self._show_message(text)
 
     def _commit_drag(self, drag: _Drag) -> None:
