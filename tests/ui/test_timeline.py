@@ -540,3 +540,15 @@ def test_an_empty_roadmap_invites_adding_a_lane(qtbot, roadmap_path):
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     assert w.roadmap.lane(lane_id).name == "Growth"
     w.close()
+
+
+def test_edits_go_on_the_undo_stack_of_the_plan_in_view(win, plan):
+    from PySide6.QtGui import QUndoStack
+
+    path, ids = plan
+    tl = win.timeline
+    other = QUndoStack(win.undo_group)
+    win.undo_group.setActiveStack(other)
+    start = centre(tl.card_rect(ids["a"]))
+    drag(tl, start, start + QPointF(20.0, 0))
+    assert other.count() == 1

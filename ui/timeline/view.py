@@ -35,6 +35,7 @@ from PySide6.QtGui import (
     QNativeGestureEvent,
     QPainter,
     QResizeEvent,
+    QUndoGroup,
     QWheelEvent,
 )
 from PySide6.QtWidgets import (
@@ -89,7 +90,7 @@ class TimelineView(QGraphicsView):
         super().__init__(parent)
         self.setObjectName("timeline")
         self.document = document
-        self.undo_stack = undo_stack
+        self._undo_stack = undo_stack
         self._read_only = bool(document.roadmap.read_only)
         self._syncing = False
         self._drag: _Drag | None = None
@@ -138,6 +139,14 @@ class TimelineView(QGraphicsView):
         QTimer.singleShot(0, self._initial_scroll)
 
     # ----- public API
+
+    @property
+    def undo_stack(self) -> Any:
+        """The stack edits go on: the active one when the window keeps one per plan."""
+        group = self._undo_stack.parent()
+        if isinstance(group, QUndoGroup) and group.activeStack() is not None:
+            return group.activeStack()
+        return self._undo_stack
 
     @property
     def read_only(self) -> bool:
