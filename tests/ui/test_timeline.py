@@ -552,3 +552,19 @@ def test_edits_go_on_the_undo_stack_of_the_plan_in_view(win, plan):
     start = centre(tl.card_rect(ids["a"]))
     drag(tl, start, start + QPointF(20.0, 0))
     assert other.count() == 1
+
+
+def test_pinch_zooms_around_the_fingers(win):
+    from PySide6.QtGui import QNativeGestureEvent, QPointingDevice
+
+    tl = win.timeline
+    x = tl.x_for_date(D(2026, 3, 17)) + 5
+    before = tl.time_scale.px_per_day
+    pos = QPointF(x, 200)
+    ev = QNativeGestureEvent(Qt.NativeGestureType.ZoomNativeGesture,
+                             QPointingDevice.primaryPointingDevice(), 2, pos, pos,
+                             QPointF(tl.viewport().mapToGlobal(pos.toPoint())), 0.5,
+                             QPointF(0, 0), 1)
+    QApplication.sendEvent(tl.viewport(), ev)
+    assert tl.time_scale.px_per_day == pytest.approx(before * 1.5)
+    assert tl.date_at(x) == D(2026, 3, 17)
