@@ -119,7 +119,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     suffix = out.suffix.lower()
     if suffix not in DATA_FORMATS | IMAGE_FORMATS:
         raise UserError(
-            f"cannot tell the format from {out.name!r}: use .png, .pdf, .svg, .csv, .json, .md or .ics"
+            f"cannot tell the format from {out.name!r}: "
+            "use .png, .pdf, .svg, .csv, .json, .md or .ics"
         )
     args.date_from = _date_arg(args.date_from, "--from")
     args.date_to = _date_arg(args.date_to, "--to")

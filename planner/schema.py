@@ -131,7 +131,9 @@ INDEXES: dict[str, str] = {
     "cards_by_lane": "CREATE INDEX cards_by_lane ON cards(plan_id, lane_id)",
     "cards_by_id": "CREATE INDEX cards_by_id ON cards(id)",
     "cards_by_key": "CREATE INDEX cards_by_key ON cards(plan_id, external_key)",
-    "dependencies_by_after": "CREATE INDEX dependencies_by_after ON dependencies(plan_id, after_id)",
+    "dependencies_by_after": (
+        "CREATE INDEX dependencies_by_after ON dependencies(plan_id, after_id)"
+    ),
 }
 
 # Columns each table must have; a file of ours that lacks one is damaged.

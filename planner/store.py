@@ -274,8 +274,8 @@ def inspect_schema(conn: sqlite3.Connection, name: str) -> None:
         raise RoadmapFileError(f"{name} is damaged (the database check failed)")
     known = schema.known_objects()
     found: dict[str, set[str]] = {}
-    for typ, obj_name, tbl_name in conn.execute(
-        "SELECT type, name, tbl_name FROM sqlite_master"
+    for typ, obj_name in conn.execute(
+        "SELECT type, name FROM sqlite_master"
     ).fetchall():
         if typ in ("trigger", "view"):
             raise RoadmapFileError(
@@ -306,7 +306,8 @@ def inspect_schema(conn: sqlite3.Connection, name: str) -> None:
             )
     if conn.execute("SELECT count(*) FROM roadmap").fetchone()[0] != 1:
         raise RoadmapFileError(f"{name} is damaged: it has no roadmap settings row")
-    if conn.execute("SELECT count(*) FROM plans WHERE id = ?", (schema.PLAN_ID,)).fetchone()[0] != 1:
+    plan_rows = conn.execute("SELECT count(*) FROM plans WHERE id = ?", (schema.PLAN_ID,))
+    if plan_rows.fetchone()[0] != 1:
         raise RoadmapFileError(f"{name} is damaged: it has no plan")
 
 
@@ -562,7 +563,8 @@ class Roadmap:
         current = self.info()
         values = validate.info_fields(fields)
         merged = replace(current, **values)
-        if merged.horizon_start and merged.horizon_end and merged.horizon_end < merged.horizon_start:
+        start, end = merged.horizon_start, merged.horizon_end
+        if start and end and end < start:
             raise ValidationError("The planning horizon ends before it starts")
         with self.transaction() as conn:
             conn.execute(
@@ -831,7 +833,8 @@ class Roadmap:
                 new = replace(card, **values)
                 if new.start is not None and new.end is not None and new.end < new.start:
                     raise ValidationError(
-                        f"“{_short(new.title)}” would end ({new.end}) before it starts ({new.start})"
+                        f"“{_short(new.title)}” would end ({new.end}) "
+                        f"before it starts ({new.start})"
                     )
                 if (new.start is None) != (new.end is None):
                     raise ValidationError(
@@ -1393,7 +1396,9 @@ class Roadmap:
         try:
             fd, tmp_name = tempfile.mkstemp(prefix=".copy-", suffix=".roadmap", dir=target.parent)
         except OSError as exc:
-            raise RoadmapFileError(f"cannot write a copy to {target.parent}: {exc.strerror}") from None
+            raise RoadmapFileError(
+                f"cannot write a copy to {target.parent}: {exc.strerror}"
+            ) from None
         os.close(fd)
         tmp = Path(tmp_name)
         try:

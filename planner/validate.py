@@ -54,7 +54,9 @@ def title(value: object, what: str = "Title") -> str:
     if not text:
         raise ValidationError(f"{what} cannot be empty")
     if len(text) > TITLE_LIMIT:
-        raise ValidationError(f"{what} is too long ({len(text):,} characters; at most {TITLE_LIMIT:,})")
+        raise ValidationError(
+            f"{what} is too long ({len(text):,} characters; at most {TITLE_LIMIT:,})"
+        )
     if "\x00" in text:
         raise ValidationError(f"{what} cannot contain a NUL character")
     return text

@@ -64,8 +64,11 @@ def _card_fields(card: Card, names: Sequence[str]) -> dict[str, Any]:
 class AddCards(RoadmapCommand):
     """Create cards (a new card, a duplicate, a paste); undo deletes them."""
 
-    def __init__(self, roadmap: Roadmap, specs: Sequence[Mapping[str, Any]], text: str = "") -> None:
-        super().__init__(roadmap, text or ("Add card" if len(specs) == 1 else f"Add {len(specs)} cards"))
+    def __init__(
+        self, roadmap: Roadmap, specs: Sequence[Mapping[str, Any]], text: str = ""
+    ) -> None:
+        default = "Add card" if len(specs) == 1 else f"Add {len(specs)} cards"
+        super().__init__(roadmap, text or default)
         self.specs = [dict(s) for s in specs]
         self.ids: list[int] = []
         self._deleted: list[DeletedCard] = []
@@ -85,7 +88,8 @@ class DeleteCards(RoadmapCommand):
     """Delete cards with their dependencies; undo puts them back with the same ids."""
 
     def __init__(self, roadmap: Roadmap, ids: Sequence[int], text: str = "") -> None:
-        super().__init__(roadmap, text or ("Delete card" if len(ids) == 1 else f"Delete {len(ids)} cards"))
+        default = "Delete card" if len(ids) == 1 else f"Delete {len(ids)} cards"
+        super().__init__(roadmap, text or default)
         self.ids = list(ids)
         self._deleted: list[DeletedCard] = []
 
@@ -153,7 +157,8 @@ class MoveCards(UpdateCards):
                 fields["lane_id"] = lane_id
             changes[cid] = fields
         super().__init__(
-            roadmap, changes, text or ("Move card" if len(moves) == 1 else f"Move {len(moves)} cards"),
+            roadmap, changes,
+            text or ("Move card" if len(moves) == 1 else f"Move {len(moves)} cards"),
             merge_id,
         )  # fmt: skip
 
@@ -272,12 +277,15 @@ class AddDependency(RoadmapCommand):
     def __init__(self, roadmap: Roadmap, before_id: int, after_id: int) -> None:
         super().__init__(roadmap, "Add dependency")
         self.pair = (before_id, after_id)
+        # Linking cards that are already linked changes nothing, so its undo must not unlink.
+        self.existed = any((d.before_id, d.after_id) == self.pair for d in roadmap.dependencies())
 
     def apply(self) -> Any:
         return self.roadmap.add_dependency(*self.pair)
 
     def undo(self) -> None:
-        self.roadmap.remove_dependency(*self.pair)
+        if not self.existed:
+            self.roadmap.remove_dependency(*self.pair)
 
 
 class RemoveDependency(RoadmapCommand):
@@ -401,7 +409,9 @@ class MoveView(RoadmapCommand):
 
 
 class SetInfo(RoadmapCommand):
-    def __init__(self, roadmap: Roadmap, text: str = "Edit roadmap settings", **fields: Any) -> None:
+    def __init__(
+        self, roadmap: Roadmap, text: str = "Edit roadmap settings", **fields: Any
+    ) -> None:
         super().__init__(roadmap, text)
         current = roadmap.info()
         self.fields = fields

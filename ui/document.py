@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 
 from PySide6.QtCore import QObject, Signal
 
+from planner.model import View
 from planner.search import CardFilter
 from planner.store import Change, Roadmap
 
@@ -22,7 +23,7 @@ class Document(QObject):
         super().__init__(parent)
         self.roadmap = roadmap
         self._selection: tuple[int, ...] = ()
-        self.active_view = None
+        self.active_view: View | None = None
         self.search = CardFilter()
         self._unsubscribe = roadmap.subscribe(self._on_roadmap_changed)
 
@@ -44,7 +45,7 @@ class Document(QObject):
             self._selection = new
             self.selection_changed.emit(new, initiator)
 
-    def set_active_view(self, view: object) -> None:
+    def set_active_view(self, view: View | None) -> None:
         self.active_view = view
         self.view_changed.emit(view)
 
@@ -54,7 +55,7 @@ class Document(QObject):
             self.search_changed.emit(search)
 
     def plan_label(self) -> str:
-        """'' for the plan; 'Scenario: X' or 'Snapshot: X' when a copy is shown (titles, exports)."""
+        """'' for the plan; 'Scenario: X' or 'Snapshot: X' when a copy is shown."""
         plan = self.roadmap.plan()
         if plan.kind == "scenario":
             return self.tr("Scenario: %1").replace("%1", plan.name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup, QUndoStack
@@ -154,7 +155,7 @@ class MainWindow(QMainWindow):
             when = self.roadmap.last_write.strftime("%H:%M:%S")
             self._saved_label.setText(self.tr("All changes saved at %1").replace("%1", when))
 
-    def _on_document_changed(self, changes: list) -> None:
+    def _on_document_changed(self, changes: list[Any]) -> None:
         if any(c.entity in ("roadmap", "plan") for c in changes):
             self._update_title()
         self._update_saved()
