@@ -57,12 +57,16 @@ class ChecklistEdit(QWidget):
         layout.addWidget(self.list)
         layout.addLayout(buttons)
         layout.addWidget(self.add_line)
-        for key, slot in ((QKeySequence.StandardKey.Delete, self._on_remove_clicked),):
-            QShortcut(key, self.list, slot, context=Qt.ShortcutContext.WidgetShortcut)
-        QShortcut(QKeySequence("Alt+Up"), self.list, lambda: self.move_current(-1),
-                  context=Qt.ShortcutContext.WidgetShortcut)  # fmt: skip
-        QShortcut(QKeySequence("Alt+Down"), self.list, lambda: self.move_current(1),
-                  context=Qt.ShortcutContext.WidgetShortcut)  # fmt: skip
+        # Set the context after construction: PySide ignores a context= keyword given with a
+        # slot, and the shortcut would then be window-wide (making Delete ambiguous).
+        for key, slot in (
+            (QKeySequence(QKeySequence.StandardKey.Delete), self._on_remove_clicked),
+            (QKeySequence("Alt+Up"), lambda: self.move_current(-1)),
+            (QKeySequence("Alt+Down"), lambda: self.move_current(1)),
+        ):
+            shortcut = QShortcut(key, self.list)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(slot)
         self.add_line.returnPressed.connect(self._on_add_return_pressed)
         self.remove_button.clicked.connect(self._on_remove_clicked)
         self.up_button.clicked.connect(lambda: self.move_current(-1))
