@@ -306,6 +306,8 @@ class ExportDialog(QDialog):
         self._timer.start()
 
     def _on_preview_timer_timeout(self) -> None:
+        if self.roadmap.closed:
+            return  # the window closed before the timer fired
         self.update_preview()
 
     def update_preview(self) -> None:
