@@ -24,6 +24,7 @@ from PySide6.QtGui import (
     QDropEvent,
     QFontMetrics,
     QPainter,
+    QShowEvent,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
@@ -280,7 +281,8 @@ class BoardView(QWidget):
         document.view_changed.connect(self._on_document_view_changed)
         document.search_changed.connect(self._on_document_view_changed)
         document.selection_changed.connect(self._on_document_selection_changed)
-        self.rebuild()
+        self._stale = True
+        self.rebuild(lazy=True)  # tiles are made when the board is first shown
 
     # ----- reading the plan
 
@@ -293,13 +295,19 @@ class BoardView(QWidget):
 
     def shown_ids(self) -> dict[str, list[int]]:
         """Card ids per bucket, as displayed."""
+        if self._stale:
+            self.rebuild()
         return {b: c.card_ids() for b, c in self.columns.items()}
 
     def _shows(self, card: Card) -> bool:
         return self._lens.includes(card) and self.document.search.matches(card)
 
-    def rebuild(self) -> None:
-        """Reload every tile (after a view, lane, objective or settings change)."""
+    def rebuild(self, lazy: bool = False) -> None:
+        """Reload every tile (after a view, lane, objective or settings change).
+
+        With ``lazy`` and the board hidden, only the settings are read and the tiles wait
+        until it is shown, so opening a large roadmap does not pay for a tab nobody looks at.
+        """
         roadmap = self.document.roadmap
         if roadmap.closed:
             return
@@ -313,15 +321,18 @@ class BoardView(QWidget):
             self._objectives = {o.id: o for o in roadmap.objectives()}
             for column in self.columns.values():
                 column.clear()
+            self._stale = lazy and not self.isVisible()
+            if self._stale:
+                return
             for card in sorted(roadmap.cards(), key=_sort_key):
                 if self._shows(card):
-                    self._add_tile(card)
+                    self._add_tile(card, append=True)  # already in order: no search
         finally:
             self._loading = False
         self._update_headers()
         self._on_document_selection_changed(self.document.selection, None)
 
-    def _add_tile(self, card: Card) -> None:
+    def _add_tile(self, card: Card, append: bool = False) -> None:
         column = self.columns[self.bucket_of(card)]
         item = QListWidgetItem(card.title)
         item.setData(ID_ROLE, card.id)
@@ -329,6 +340,9 @@ class BoardView(QWidget):
         item.setData(DETAIL_ROLE, self._detail(card))
         item.setData(SORT_ROLE, _sort_key(card))
         item.setData(INTERNAL_ROLE, card.internal)
+        if append:
+            column.addItem(item)
+            return
         key = _sort_key(card)
         row = column.count()
         for i in range(column.count()):
@@ -470,13 +484,18 @@ class BoardView(QWidget):
             if c.entity == "card":
                 card_ids.extend(c.ids)
             elif c.entity in ("lane", "objective", "roadmap", "plan"):
-                self.rebuild()  # an edited active view arrives as view_changed instead
+                self.rebuild(lazy=True)  # an edited active view arrives as view_changed
                 return
-        if card_ids:
+        if card_ids and not self._stale:
             self._update_cards(list(dict.fromkeys(card_ids)))
 
     def _on_document_view_changed(self, _view: object) -> None:
-        self.rebuild()
+        self.rebuild(lazy=True)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        if self._stale:
+            self.rebuild()
+        super().showEvent(event)
 
 
 def _sort_key(card: Card) -> str:
