@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,15 @@ from planner.errors import LockedError
 from planner.store import Roadmap
 from ui import app, file_actions, shortcuts
 from ui.document import Document
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """Which file is at ``path`` (device and inode), to notice it deleted or replaced."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
 
 
 def open_roadmap(path: Path, parent: QWidget | None = None) -> Roadmap:
@@ -60,6 +70,9 @@ class MainWindow(QMainWindow):
         self._saved_label.setTextFormat(Qt.TextFormat.PlainText)
         self.statusBar().addPermanentWidget(self._saved_label)
         self.document.changed.connect(self._on_document_changed)
+        # A failed write is reported in the status bar by the room that made it: re-check then.
+        self.statusBar().messageChanged.connect(self._update_saved)
+        self._file_identity = _identity(self.path)
         self._update_title()
         self._update_saved()
         shortcuts.name_widgets(self)
@@ -146,14 +159,29 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{self.roadmap.title}{shown} — {self.path.name}{suffix}")
         self.setWindowFilePath(str(self.path))
 
-    def _update_saved(self) -> None:
-        if self.roadmap.read_only:
+    def _update_saved(self, *_: object) -> None:
+        if self.roadmap.closed:
+            return
+        problem = self.save_problem()
+        if problem:
+            self._saved_label.setText(self.tr("Not saved: %1").replace("%1", problem))
+        elif self.roadmap.read_only:
             self._saved_label.setText(self.tr("Read-only: changes cannot be made"))
         elif self.roadmap.last_write is None:
             self._saved_label.setText(self.tr("All changes saved"))
         else:
             when = self.roadmap.last_write.strftime("%H:%M:%S")
             self._saved_label.setText(self.tr("All changes saved at %1").replace("%1", when))
+
+    def save_problem(self) -> str | None:
+        """Why edits are not reaching the file (write failed, file deleted or moved), or None."""
+        if not self.roadmap.read_only and _identity(self.path) != self._file_identity:
+            return self.tr("%1 was deleted or moved while open. Use File ▸ Save a Copy to keep"
+                           " your work.").replace("%1", self.path.name)  # fmt: skip
+        if self.roadmap.write_error:
+            return self.tr("%1. Use File ▸ Save a Copy to keep your work elsewhere.").replace(
+                "%1", self.roadmap.write_error)
+        return None
 
     def _on_document_changed(self, changes: list[Any]) -> None:
         if any(c.entity in ("roadmap", "plan") for c in changes):
