@@ -230,7 +230,7 @@ class Backlog(QWidget):
         lens = self._lens()
         search: CardFilter = self.document.search
         text = CardFilter.build(self.filter_line.text())
-        waiting = [c for c in self.roadmap.cards() if in_backlog(c)]
+        waiting = [c for c in self.document.cards() if in_backlog(c)]
         cards = [c for c in waiting if (lens is None or lens.includes(c))
                  and search.matches(c) and text.matches(c)]  # fmt: skip
         cards.sort(key=sort_key(self.sort_combo.currentData() or "priority"))

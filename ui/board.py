@@ -324,7 +324,7 @@ class BoardView(QWidget):
             self._stale = lazy and not self.isVisible()
             if self._stale:
                 return
-            for card in sorted(roadmap.cards(), key=_sort_key):
+            for card in sorted(self.document.cards(), key=_sort_key):
                 if self._shows(card):
                     self._add_tile(card, append=True)  # already in order: no search
         finally:

@@ -115,7 +115,7 @@ class CardTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._lens = self._make_lens()
         self._load_names()
-        self._cards = [c for c in self.roadmap.cards() if self._shown(c)]
+        self._cards = [c for c in self.document.cards() if self._shown(c)]
         self._reindex()
         self.endResetModel()
 

@@ -23,7 +23,7 @@ def legend_items(document: Document) -> list[tuple[str, str]]:
     if roadmap.closed:
         return []
     lens = Lens.from_view(document.active_view)
-    return legend(lens, roadmap.cards(), roadmap.lanes(), roadmap.objectives())
+    return legend(lens, document.cards(), roadmap.lanes(), roadmap.objectives())
 
 
 def _layout(items: Items, font: QFont, width: float) -> list[tuple[QRectF, QRectF, str, str]]:

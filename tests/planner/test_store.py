@@ -259,3 +259,14 @@ def test_validation_accepts_exactly_the_valid_cards(tmp_path_factory, title, sta
             with pytest.raises(ValidationError):
                 r.add_card(title, None, start, end)
             assert r.card_count() == 0
+
+
+def test_cards_read_from_the_file_have_every_field(roadmap: Roadmap) -> None:
+    import dataclasses
+
+    from planner.model import Card
+
+    card = roadmap.cards_by_id([roadmap.add_card("a", tags=["x"]).id])
+    (only,) = card.values()
+    assert set(only.__dict__) == {f.name for f in dataclasses.fields(Card)}
+    assert only == dataclasses.replace(only) and hash(only) == hash(dataclasses.replace(only))

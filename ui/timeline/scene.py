@@ -127,7 +127,8 @@ class TimelineScene(QGraphicsScene):
         self.objectives = {o.id: o for o in self.roadmap.objectives()}
         self._read_lanes()
         self.deps = self.roadmap.dependencies()
-        for card in self.roadmap.cards():
+        shared = getattr(self.document, "cards", None)  # the window's one read of the cards
+        for card in shared() if callable(shared) else self.roadmap.cards():
             if self._shows(card):
                 self._add_card_item(card, add=False)
         for m in self.roadmap.milestones():
