@@ -65,7 +65,7 @@ def add_to_model(state: dict[str, Any], next_id: int, specs: list[dict[str, Any]
         }  # fmt: skip
 
 
-def step(roadmap: Roadmap, rng: random.Random, seq: int, copies: Path) -> None:
+def step(roadmap: Roadmap, rng: random.Random, seq: int, copies: Path, run_id: int) -> None:
     """Choose one edit, announce the state it must produce, make it, acknowledge it."""
     conn = roadmap._conn
     state = state_of(conn)
@@ -157,7 +157,7 @@ def step(roadmap: Roadmap, rng: random.Random, seq: int, copies: Path) -> None:
         expected["snapshots"] += 1
 
         def action() -> Any:
-            return roadmap.take_snapshot(f"Review {seq}")
+            return roadmap.take_snapshot(f"Review {run_id}.{seq}")  # names are unique
     else:
         kind = "edit"
         cid = rng.choice(cards)
@@ -184,7 +184,7 @@ def main() -> None:
     out(f"READY {digest(state_of(roadmap._conn))}")
     seq = 0
     while True:
-        step(roadmap, rng, seq, copies)
+        step(roadmap, rng, seq, copies, seed)
         seq += 1
 
 
