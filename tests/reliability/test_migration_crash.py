@@ -6,6 +6,7 @@ import random
 import signal
 import sqlite3
 import subprocess
+import time
 from pathlib import Path
 
 from planner import schema
@@ -133,13 +134,19 @@ def test_migration_killed_at_random_moments(tmp_path: Path) -> None:
     rng = random.Random(7)
     kills = 10 * SCALE
     outcomes = {"old": 0, "new": 0}
+    # How long a whole open-and-upgrade takes here, so the kills land across all of it.
+    timing = tmp_path / "timing.roadmap"
+    timing.write_bytes(seed.read_bytes())
+    started = time.monotonic()
+    subprocess.run([python(), "-c", OPEN_ONLY, str(timing)], env=child_env(), check=True)
+    whole = time.monotonic() - started
     for i in range(kills):
         path = tmp_path / f"kill{i}.roadmap"
         path.write_bytes(seed.read_bytes())
         proc = subprocess.Popen([python(), "-c", OPEN_ONLY, str(path)], env=child_env(),
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
         try:
-            proc.wait(timeout=rng.uniform(0.03, 0.12))
+            proc.wait(timeout=rng.uniform(0.75, 1.0) * whole)
         except subprocess.TimeoutExpired:
             proc.send_signal(signal.SIGKILL)
             proc.wait()
