@@ -1,6 +1,8 @@
 """The `roadmap` command: open the window, or work on a .roadmap file headless.
 
-User errors print one line to stderr and exit 1; usage errors exit 2. The CLI is the
+User errors print one line to stderr and exit 1; usage errors exit 2. When the reader of the
+output goes away early (``roadmap info FILE | head -1``) the command stops quietly with the
+status of a process ended by SIGPIPE (141), as other command-line tools do. The CLI is the
 composition root: it reaches the GUI and the image renderer by module name at run time,
 so the domain package itself never depends on Qt.
 """
@@ -11,6 +13,7 @@ import argparse
 import datetime as dt
 import importlib
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,6 +22,7 @@ from typing import Any, NoReturn
 from planner.errors import RoadmapFileError, ValidationError
 
 EXIT_OK, EXIT_USER, EXIT_USAGE = 0, 1, 2
+EXIT_PIPE = 128 + 13  # what a shell reports for a process ended by SIGPIPE
 
 
 class UserError(Exception):
@@ -245,6 +249,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so Python's final flush does not complain about the pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
 _COMMANDS = {"new", "info", "check", "export", "import", "snapshot", "diff", "-h", "--help"}
 
 
@@ -261,7 +274,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         result: int = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows up here rather than at interpreter exit
         return result
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_PIPE
     except (RoadmapFileError, ValidationError, UserError) as exc:
         print(f"roadmap: {exc}", file=sys.stderr)
         return EXIT_USER

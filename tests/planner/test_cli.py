@@ -81,3 +81,19 @@ def test_window_without_display_says_so_in_one_line(tmp_path: Path) -> None:
     if sys.platform.startswith("linux"):
         assert done.returncode == 1
         assert "no display" in done.stderr and done.stderr.count("\n") == 1
+
+
+def test_output_cut_short_by_the_reader_is_quiet(tmp_path: Path) -> None:
+    """`roadmap info FILE | head -1`: no "Broken pipe" line when the reader stops early."""
+    path = tmp_path / "x.roadmap"
+    roadmap_cmd("new", str(path), "--sample")
+    for args in (["info", str(path)], ["info", str(path), "--json"]):
+        read_end, write_end = os.pipe()
+        os.close(read_end)  # the reader has gone before the first line is written
+        try:
+            done = subprocess.run([sys.executable, "-m", "planner.cli", *args], stdout=write_end,
+                                  stderr=subprocess.PIPE, text=True, timeout=120)  # fmt: skip
+        finally:
+            os.close(write_end)
+        assert done.stderr == "", args
+        assert done.returncode == 141, args
