@@ -11,7 +11,6 @@ import datetime as dt
 import json
 import os
 import sqlite3
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -1407,7 +1406,9 @@ class Roadmap:
         if self._conn is None:
             raise RoadmapFileError("the roadmap is closed")
         try:
-            fd, tmp_name = tempfile.mkstemp(prefix=".copy-", suffix=".roadmap", dir=target.parent)
+            from planner.io._files import create_beside  # mode 0666 less the umask, not 0600
+
+            fd, tmp_name = create_beside(target.parent, ".copy-", ".roadmap")
         except OSError as exc:
             raise RoadmapFileError(
                 f"cannot write a copy to {target.parent}: {exc.strerror}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import secrets
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
@@ -12,14 +12,30 @@ from typing import IO, Any
 from planner.errors import RoadmapFileError
 
 
+def create_beside(folder: Path, prefix: str, suffix: str) -> tuple[int, Path]:
+    """A new, empty file with a random name in ``folder``, open for writing.
+
+    Like ``tempfile.mkstemp``, but with the mode any new file gets (0666 less the umask)
+    rather than 0600, so that the finished export or copy can be read by whoever could read
+    a file the user saved there by hand.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        path = Path(folder) / f"{prefix}{os.getpid()}.{secrets.token_hex(4)}{suffix}"
+        try:
+            return os.open(path, flags, 0o666), path
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name in {folder}")
+
+
 def write_atomic(out: Path, write: Callable[[IO[bytes]], Any]) -> None:
     """Write through ``write`` into a temporary file beside ``out``, then replace ``out``."""
     out = Path(out)
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
+        fd, tmp = create_beside(out.parent, f".{out.name}.", ".part")
     except OSError as exc:
         raise RoadmapFileError(f"cannot write to {out.parent}: {exc.strerror}") from None
-    tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as fh:
             write(fh)
