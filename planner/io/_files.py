@@ -9,7 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
-from planner.errors import RoadmapFileError
+from planner.errors import RoadmapFileError, ValidationError
+from planner.schema import APPLICATION_ID
+
+SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def create_beside(folder: Path, prefix: str, suffix: str) -> tuple[int, Path]:
@@ -71,3 +74,32 @@ def read_bytes(path: Path, limit: int) -> bytes:
         raise RoadmapFileError(f"{path.name}: permission denied") from None
     except OSError as exc:
         raise RoadmapFileError(f"{path.name} cannot be read: {exc.strerror}") from None
+
+
+def _utf16_without_bom(head: bytes) -> bool:
+    """True when the NULs sit in every other byte, as in UTF-16 text of mostly Latin letters."""
+    zeros = head.count(0)
+    if len(head) < 4 or zeros * 3 <= len(head):
+        return False
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    return max(even, odd) >= 0.95 * zeros
+
+
+def refuse_binary(data: bytes, name: str, encoding_given: bool = False) -> None:
+    """Refuse a roadmap file, another database or any binary file offered as CSV or JSON."""
+    if data.startswith(SQLITE_HEADER):
+        app_id = int.from_bytes(data[68:72], "big") if len(data) >= 72 else 0
+        if app_id == APPLICATION_ID:
+            raise ValidationError(f"{name} is a roadmap file, not a CSV or JSON export")
+        raise ValidationError(f"{name} is a database file, not a CSV or JSON export")
+    if encoding_given or b"\0" not in data:
+        return
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(data[:4096]):
+        return  # UTF-16 text: its NULs are half of each Latin letter
+    raise ValidationError(f"{name} is not a text file, so not a CSV or JSON export")
+
+
+def refuse_nul_text(text: str, name: str) -> None:
+    """Refuse decoded text that holds NUL characters: no CSV or JSON export has them."""
+    if "\0" in text:
+        raise ValidationError(f"{name} is not a text file, so not a CSV or JSON export")

@@ -255,7 +255,10 @@ def sniff_delimiter(text: str) -> str:
 
 
 def decode(data: bytes, encoding: str | None, name: str) -> tuple[str, str]:
-    """The text of the file and the encoding used."""
+    """The text of the file and the encoding used; a roadmap or binary file is refused."""
+    from planner.io._files import refuse_binary, refuse_nul_text
+
+    refuse_binary(data, name, encoding_given=bool(encoding))
     enc = encoding or detect_encoding(data)
     if enc in ("utf-8", "utf8") and data.startswith(codecs.BOM_UTF8):
         enc = "utf-8-sig"
@@ -270,6 +273,7 @@ def decode(data: bytes, encoding: str | None, name: str) -> tuple[str, str]:
         raise ValidationError(f"{enc!r} is not an encoding this program knows") from None
     if text.startswith("\ufeff"):
         text = text[1:]
+    refuse_nul_text(text, name)
     return text, enc
 
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from planner import schema, validate
 from planner.errors import RoadmapFileError, ValidationError
+from planner.io._files import refuse_binary
 from planner.model import DATE_CONFIDENCES, KINDS, MILESTONE_KINDS, PRIORITIES, STATUSES
 from planner.store import Roadmap
 
@@ -123,6 +124,7 @@ def load(path: Path) -> Any:
         if size == 0:
             raise ValidationError(f"{name} is empty")
         with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            refuse_binary(mm[:65536], name)
             # Found on the raw bytes, before a huge string is ever built in memory.
             if _LONG_RUN.search(mm):
                 raise ValidationError(

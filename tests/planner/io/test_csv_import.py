@@ -331,3 +331,19 @@ def test_50000_rows_import_quickly(tmp_path: Path) -> None:
     # so a busy CI machine does not fail the suite.
     assert seconds < 60
     assert read_table(b"Title\nA\n").rows == [["A"]]
+
+
+def test_importing_a_roadmap_file_says_what_it_is(sample_path: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    target = tmp_path / "new.roadmap"
+    as_json = tmp_path / "plan.json"
+    as_json.write_bytes(sample_path.read_bytes())
+    for source in (sample_path, as_json):
+        command = [sys.executable, "-m", "planner.cli", "import", str(source), str(target)]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 1
+        line = f"roadmap: {source.name} is a roadmap file, not a CSV or JSON export\n"
+        assert done.stderr == line
+        assert not target.exists()

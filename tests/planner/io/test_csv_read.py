@@ -98,3 +98,24 @@ def test_duplicate_columns_are_all_kept() -> None:
     t = read_table(b"Summary,Labels,Labels,Labels,Sprint,Sprint\nA,x,y,z,S1,S2\n")
     assert t.header.count("Labels") == 3
     assert t.rows[0] == ["A", "x", "y", "z", "S1", "S2"]
+
+
+def test_a_roadmap_file_is_named_as_such_not_as_an_encoding(sample_path) -> None:
+    """The wizard and `roadmap import` read through read_table; a .roadmap is not text."""
+    with pytest.raises(ValidationError) as err:
+        read_table(sample_path.read_bytes(), name="s.roadmap")
+    assert str(err.value) == "s.roadmap is a roadmap file, not a CSV or JSON export"
+    with pytest.raises(ValidationError, match="s.roadmap is a roadmap file"):
+        read_table(sample_path.read_bytes(), encoding="utf-16-be", name="s.roadmap")
+
+
+def test_other_databases_and_binary_files_are_not_text() -> None:
+    other_db = b"SQLite format 3\x00" + bytes(100)
+    with pytest.raises(ValidationError, match="^x.db is a database file, not a CSV"):
+        read_table(other_db, name="x.db")
+    png_like = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20
+    with pytest.raises(ValidationError, match="^x.csv is not a text file"):
+        read_table(png_like, name="x.csv")
+    few_nuls = b"Title,Start\nA\x00,2026-01-01\n"
+    with pytest.raises(ValidationError, match="^x.csv is not a text file"):
+        read_table(few_nuls, name="x.csv")
