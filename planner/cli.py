@@ -29,6 +29,10 @@ class UserError(Exception):
     """A problem the user can fix; printed as one line."""
 
 
+class UsageError(Exception):
+    """Options that do not go together; printed as one line, exit 2 like argparse's errors."""
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
@@ -116,6 +120,24 @@ def _open_view(roadmap: Any, name: str | None) -> Any:
 
 DATA_FORMATS = {".csv", ".json", ".md", ".ics"}
 IMAGE_FORMATS = {".png", ".pdf", ".svg"}
+# The formats that have room for "What changed since": a last PDF page, a Markdown section.
+CHANGES_FORMATS = {".pdf", ".md"}
+
+
+def _check_changes_since(args: argparse.Namespace, out: Path) -> None:
+    """--changes-since only where it adds something, and only with a snapshot that exists."""
+    if args.changes_since is None:
+        return
+    if out.suffix.lower() not in CHANGES_FORMATS:
+        raise UsageError(
+            "--changes-since adds a page to a PDF or a section to Markdown; "
+            f"it has no effect on {out.name}"
+        )
+    from planner.diff import find_snapshot
+    from planner.store import Roadmap
+
+    with Roadmap.open(args.file, read_only=True) as roadmap:
+        find_snapshot(roadmap, args.changes_since)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -132,6 +154,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UserError("--to is before --from")
     if not out.parent.exists():
         raise UserError(f"the folder {out.parent} does not exist")
+    _check_changes_since(args, out)
     if suffix in IMAGE_FORMATS:
         # Rendering needs Qt; it is reached by name so planner stays free of it.
         export = importlib.import_module("ui.export")
@@ -164,7 +187,7 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
 
     with Roadmap.open(args.file) as roadmap:
         plan = roadmap.take_snapshot(args.name)
-    print(f"snapshot “{plan.name}” taken")
+    print(f"snapshot {plan.name!r} taken")
     return EXIT_OK
 
 
@@ -282,6 +305,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (RoadmapFileError, ValidationError, UserError) as exc:
         print(f"roadmap: {exc}", file=sys.stderr)
         return EXIT_USER
+    except UsageError as exc:
+        print(f"roadmap: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("roadmap: interrupted", file=sys.stderr)
         return EXIT_USER

@@ -383,8 +383,8 @@ def find_snapshot(roadmap: Roadmap, name: str) -> Plan:
     for p in snapshots:
         if p.name.casefold() == name.casefold():
             return p
-    listed = ", ".join(f"“{p.name}”" for p in snapshots) or "none yet"
-    raise ValidationError(f"There is no snapshot named “{name}” (snapshots: {listed})")
+    listed = ", ".join(repr(p.name) for p in snapshots) or "none yet"
+    raise ValidationError(f"there is no snapshot named {name!r} (snapshots: {listed})")
 
 
 def diff_since(roadmap: Roadmap, since: str) -> PlanDiff:

@@ -83,3 +83,28 @@ def test_malformed_date_is_refused_in_one_line(sample_path, tmp_path):
     assert done.stderr.strip().splitlines() == [
         "roadmap: --from is not a date YYYY-MM-DD: '2027-13-01'"]
     assert not (tmp_path / "r.pdf").exists()
+
+
+@pytest.mark.parametrize("name", ["r.png", "r.svg", "r.csv", "r.json", "r.ics"])
+def test_changes_since_where_it_has_no_effect_is_refused(sample_path, tmp_path, name):
+    out = tmp_path / name
+    done = _run(str(sample_path), str(out), "--changes-since", "nothing")
+    assert done.returncode == 2
+    assert done.stderr == ("roadmap: --changes-since adds a page to a PDF or a section to "
+                           f"Markdown; it has no effect on {name}\n")  # fmt: skip
+    assert not out.exists() and _leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("name", ["r.md", "r.pdf"])
+def test_changes_since_an_unknown_snapshot_is_one_line_exit_1(sample_path, tmp_path, name):
+    out = tmp_path / name
+    done = _run(str(sample_path), str(out), "--changes-since", "nothing")
+    assert done.returncode == 1
+    assert done.stderr == "roadmap: there is no snapshot named 'nothing' (snapshots: none yet)\n"
+    assert not out.exists()
+    snap = subprocess.run([sys.executable, "-c", MAIN, "snapshot", str(sample_path), "Q3 review"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert snap.returncode == 0, snap.stderr
+    done = _run(str(sample_path), str(out), "--changes-since", "q3 review")
+    assert done.returncode == 0, done.stderr
+    assert out.exists()
