@@ -264,6 +264,22 @@ def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
     return conn
 
 
+def _wal_files(path: Path) -> list[Path]:
+    return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+
+
+def _remove_new_wal_files(path: Path, existed: set[Path]) -> None:
+    """Reading a file flagged for WAL makes SQLite create -wal and -shm files beside it; remove
+    the ones we created, unless the -wal holds data."""
+    wal, shm = _wal_files(path)
+    with contextlib.suppress(OSError):
+        if wal.exists() and wal.stat().st_size > 0:
+            return
+        for side in (wal, shm):
+            if side not in existed and side.exists():
+                side.unlink()
+
+
 def _recover_journal(path: Path, read_only: bool) -> None:
     """Roll back what a crash left half-written, so the file opens at its last commit."""
     journal = path.with_name(path.name + "-journal")
@@ -365,6 +381,7 @@ class Roadmap:
         self.last_write: dt.datetime | None = None
         # Why the last write failed (disk full, read-only, ...); None once a write succeeds.
         self.write_error: str | None = None
+        self._wal_before: set[Path] = set()  # -wal/-shm files that were there before we opened
 
     # ----- opening and closing
 
@@ -420,6 +437,7 @@ class Roadmap:
         if not read_only:
             lock_fd = _acquire_lock(path)
         conn = None
+        wal_before = {p for p in _wal_files(path) if p.exists()}
         try:
             with _map_errors(name):
                 _recover_journal(path, read_only)
@@ -445,6 +463,7 @@ class Roadmap:
                         raise RoadmapFileError(f"{name} cannot be switched to a safe journal mode")
                     conn.execute("PRAGMA synchronous=FULL")
                 roadmap = cls(path, conn, read_only, lock_fd)
+                roadmap._wal_before = wal_before
                 roadmap.info()  # read once so a damaged settings row is found now
                 return roadmap
         except BaseException:
@@ -452,6 +471,7 @@ class Roadmap:
                 conn.close()
             if lock_fd is not None:
                 os.close(lock_fd)
+            _remove_new_wal_files(path, wal_before)
             raise
 
     def close(self) -> None:
@@ -459,6 +479,7 @@ class Roadmap:
         if self._conn is not None:
             self._conn.close()
             self._conn = None  # type: ignore[assignment]
+            _remove_new_wal_files(self.path, self._wal_before)
         if self._lock_fd is not None:
             os.close(self._lock_fd)
             self._lock_fd = None
@@ -551,10 +572,13 @@ class Roadmap:
 
     def info(self) -> RoadmapInfo:
         """The roadmap's title, horizon, week start and sprint settings."""
-        (row,) = self._q(
+        rows = self._q(
             "SELECT title, horizon_start, horizon_end, week_start, sprint_length, sprint_start,"
             " now_weeks, next_weeks FROM roadmap WHERE id = 1"
         )
+        if len(rows) != 1:
+            raise RoadmapFileError(f"{self.path.name} is damaged: it has no roadmap settings row")
+        row = rows[0]
         return RoadmapInfo(
             title=str(row[0]),
             horizon_start=parse_date(row[1]),
