@@ -119,8 +119,9 @@ def classify(result: dict[str, Any], counts: Counter[str], failures: list[str]) 
 
 
 # Opening for editing switches a file flagged for WAL to journal mode DELETE (the safety
-# rules); that rewrites these header bytes: read/write versions, change counter, version.
-JOURNAL_MODE_BYTES = {18, 19, 24, 25, 26, 27, 92, 93, 94, 95, 96, 97, 98, 99}
+# rules); that rewrites these header bytes: read/write versions, change counter, size in pages,
+# version-valid-for and SQLite version.
+JOURNAL_MODE_BYTES = {18, 19, *range(24, 32), *range(92, 100)}
 
 
 def _unchanged(before: bytes, after: bytes) -> bool:
