@@ -14,7 +14,7 @@ import mmap
 import os
 import re
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -208,13 +208,34 @@ def _json_text(where: str, table: str, name: str, value: Any) -> str:
     return json.dumps(items, ensure_ascii=False)
 
 
-def check(data: Any) -> dict[str, list[dict[str, Any]]]:
-    """Rows ready to insert, table by table; ValidationError on the first thing wrong."""
+def check(data: Any, name: str = "the file") -> dict[str, list[dict[str, Any]]]:
+    """Rows ready to insert, table by table; ValidationError on the first thing wrong.
+
+    Every message names the file (``name``), so one line says which file and what is wrong.
+    """
+    with _naming(name):
+        return _check(data, name)
+
+
+@contextlib.contextmanager
+def _naming(name: str) -> Iterator[None]:
+    """Put the file's name in front of a message that does not start with it."""
+    try:
+        yield
+    except ValidationError as exc:
+        if str(exc).startswith(name):
+            raise
+        raise ValidationError(f"{name}: {exc}") from None
+
+
+def _check(data: Any, name: str) -> dict[str, list[dict[str, Any]]]:
     if not isinstance(data, dict):
-        raise ValidationError("the file is not a roadmap export (it is not a JSON object)")
+        raise ValidationError(f"{name} is not a roadmap export (it is not a JSON object)")
     if data.get("format") != FORMAT:
-        raise ValidationError(f"the file is not a roadmap export (no \"format\": \"{FORMAT}\")")
-    version = data.get("schema_version")
+        raise ValidationError(f"{name} is not a roadmap export (no \"format\": \"{FORMAT}\")")
+    if "schema_version" not in data:
+        raise ValidationError(f"{name} lacks the key 'schema_version' at the top level")
+    version = data["schema_version"]
     if isinstance(version, bool) or not isinstance(version, int):
         raise ValidationError("schema_version must be a whole number")
     if version > schema.SCHEMA_VERSION:
@@ -230,7 +251,7 @@ def check(data: Any) -> dict[str, list[dict[str, Any]]]:
         raise ValidationError(f"unknown key {sorted(extra)[0]!r} at the top level")
     missing = expected - set(data)
     if missing:
-        raise ValidationError(f"missing key {sorted(missing)[0]!r} at the top level")
+        raise ValidationError(f"{name} lacks the key {sorted(missing)[0]!r} at the top level")
     cols = columns()
     out: dict[str, list[dict[str, Any]]] = {}
     for table in ("roadmap", *TABLE_ORDER):
@@ -289,14 +310,15 @@ def write_rows(roadmap: Roadmap, rows: Mapping[str, list[dict[str, Any]]]) -> No
 
 def import_json_file(source: Path, new_file: Path | None, roadmap: Roadmap | None = None) -> None:
     """Import a whole-roadmap JSON into a new file, or into ``roadmap`` when it is empty."""
-    rows = check(load(source))
+    rows = check(load(source), Path(source).name)
     if roadmap is not None:
         if not _is_empty(roadmap):
             raise ValidationError(
                 f"{roadmap.path.name} already holds a roadmap; a JSON export is imported into "
                 "a new or empty file"
             )
-        write_rows(roadmap, rows)
+        with _naming(Path(source).name):
+            write_rows(roadmap, rows)
         return
     assert new_file is not None
     new_file = Path(new_file)
@@ -305,7 +327,7 @@ def import_json_file(source: Path, new_file: Path | None, roadmap: Roadmap | Non
         tmp.unlink()
     title = rows["roadmap"][0].get("title") or "Imported"
     try:
-        with Roadmap.create(tmp, title=str(title)) as target:
+        with Roadmap.create(tmp, title=str(title)) as target, _naming(Path(source).name):
             write_rows(target, rows)
         if new_file.exists():
             raise RoadmapFileError(f"{new_file.name} already exists; choose another name")

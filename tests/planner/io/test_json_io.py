@@ -82,7 +82,8 @@ def test_import_refuses_a_file_that_holds_a_roadmap(tmp_path: Path, sample_path:
         (lambda d: d["cards"][1].update(kind="saga"), r"cards\[1\].kind must be one of"),
         (lambda d: d["lanes"][0].update(id=True), r"lanes\[0\].id must be a whole number"),
         (lambda d: d["cards"][0].update(tags="a,b"), r"cards\[0\].tags must be a list"),
-        (lambda d: d.pop("views"), "missing key 'views'"),
+        (lambda d: d.pop("views"), "lacks the key 'views' at the top level"),
+        (lambda d: d.pop("schema_version"), "lacks the key 'schema_version' at the top level"),
         (lambda d: d.update(schema_version=99), "file format 99"),
         (lambda d: d.update(format="other"), "not a roadmap export"),
         (lambda d: d["cards"][0].update(lane_id=999), "not allowed"),
@@ -98,10 +99,23 @@ def test_wrong_values_give_one_clear_line(tmp_path: Path, change, message: str) 
     change(data)
     src = tmp_path / "bad.json"
     src.write_text(json.dumps(data), encoding="utf-8")
-    with pytest.raises(ValidationError, match=message):
+    with pytest.raises(ValidationError, match=message) as err:
         import_path(src, tmp_path / "b.roadmap")
+    assert str(err.value).startswith("bad.json"), "the message names the file"
     assert not (tmp_path / "b.roadmap").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.roadmap", "bad.json"]
+
+
+def test_a_bare_format_line_names_the_file_and_the_missing_key(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    src = tmp_path / "plan.json"
+    src.write_text('{"format": "roadmap-planner"}', encoding="utf-8")
+    command = [sys.executable, "-m", "planner.cli", "import", str(src), str(tmp_path / "b.roadmap")]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert done.stderr == "roadmap: plan.json lacks the key 'schema_version' at the top level\n"
 
 
 @pytest.mark.parametrize("text", ["", "[", "{\"format\": ", "42", "\"x\"", "\xff\xfe"])
