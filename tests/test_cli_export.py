@@ -54,6 +54,7 @@ def test_pdf_png_svg_without_a_display(sample_path, tmp_path):
         (["--page-size", "B7"], "unknown page size"),
         (["--changes-since", "Nope"], "no snapshot named"),
         (["--scale", "8", "--from", "1990-01-01", "--to", "2150-01-01"], "megapixels"),
+        (["--scale", "0"], "--scale must be more than 0 and at most 8"),
     ],
 )
 def test_user_errors_print_one_line_exit_1_and_keep_out_intact(sample_path, tmp_path, extra,
@@ -75,6 +76,17 @@ def test_unwritable_path_is_one_line_and_exit_1(sample_path, tmp_path):
     assert "cannot write" in done.stderr
     done = _run(str(sample_path), str(tmp_path / "missing" / "r.pdf"))
     assert done.returncode == 1 and "does not exist" in done.stderr
+
+
+@pytest.mark.parametrize("name", ["board.png", "board.pdf", "board.svg"])
+def test_exporting_onto_a_folder_names_the_folder(sample_path, tmp_path, name):
+    folder = tmp_path / name
+    folder.mkdir()
+    done = _run(str(sample_path), str(folder))
+    assert done.returncode == 1
+    assert done.stderr == (f"roadmap: cannot write {folder}: it is a folder; give a file name, "
+                           f"such as {folder / ('roadmap' + folder.suffix)}\n")  # fmt: skip
+    assert list(folder.iterdir()) == [] and _leftovers(tmp_path) == []
 
 
 def test_malformed_date_is_refused_in_one_line(sample_path, tmp_path):

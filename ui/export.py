@@ -290,7 +290,7 @@ class RoadmapPicture:
         """Where a page may end along y: between lanes and between rows of cards."""
         result = [0.0, float(MILESTONE_STRIP)]
         for box in self.scene.box_list:
-            y = box.top + LANE_PADDING + ROW_HEIGHT
+            y = box.rows_top + ROW_HEIGHT
             while y < box.bottom - LANE_PADDING - 1:
                 result.append(y)
                 y += ROW_HEIGHT
@@ -305,7 +305,7 @@ class RoadmapPicture:
         render.paint_time_header(
             p, QRectF(at.x(), at.y(), x1 - x0, self.header_h), self.scene.time_scale, x0,
             self.theme, sprint_start=info.sprint_start, sprint_length=info.sprint_length,
-            week_start=info.week_start, today=self.today,
+            week_start=info.week_start, today=self.today, precision=self.lens.precision,
         )  # fmt: skip
 
     def paint_lane_labels(self, p: QPainter, y0: float, y1: float, at: QPointF) -> None:
@@ -720,6 +720,10 @@ def export_roadmap(roadmap: Roadmap, out: str | os.PathLike[str], options: Expor
     fmt = options.format.lower()
     if fmt not in FORMATS:
         raise ExportError(_tr("unknown format %1: use png, pdf or svg").replace("%1", fmt))
+    if out.is_dir():
+        raise ExportError(_tr("cannot write %1: it is a folder; give a file name, such as %2")
+                          .replace("%1", str(out))
+                          .replace("%2", str(out / f"roadmap.{fmt}")))  # fmt: skip
     picture = build_picture(roadmap, view, options, plan_label, today, px_per_day)
     layout = page_layout(options) if fmt == "pdf" else None
     extra = []
@@ -753,7 +757,11 @@ def export_roadmap(roadmap: Roadmap, out: str | os.PathLike[str], options: Expor
             del writer  # flushes and closes the file
             result.pages = len(plan.pages) + len(extra)
             result.notes.extend(plan.notes)
-        os.replace(tmp, out)
+        try:
+            os.replace(tmp, out)
+        except OSError as exc:
+            raise ExportError(_tr("cannot write %1: %2").replace("%1", str(out))
+                              .replace("%2", exc.strerror or str(exc))) from None  # fmt: skip
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -797,7 +805,7 @@ def options_from_args(args: Any) -> ExportOptions:
     scale = getattr(args, "scale", None)
     dpi = getattr(args, "dpi", None)
     if scale is not None and not (0 < scale <= 8):
-        raise ExportError(_tr("--scale must be between 0 and 8 (1, 2 or 3 usually)"))
+        raise ExportError(_tr("--scale must be more than 0 and at most 8 (1, 2 or 3 usually)"))
     if dpi is not None and not (10 <= dpi <= 2400):
         raise ExportError(_tr("--dpi must be between 10 and 2400"))
     return ExportOptions(
