@@ -784,7 +784,19 @@ def _write_svg(picture: RoadmapPicture, path: Path) -> tuple[int, int]:
         raise ExportError(_tr("could not write %1").replace("%1", str(path)))
     paint_image(p, picture)
     p.end()
+    _size_svg_in_pixels(path, w, h)
     return w, h
+
+
+def _size_svg_in_pixels(path: Path, w: int, h: int) -> None:
+    """Give the drawing its size in pixels (Qt writes millimetres), as an image at 1x is."""
+    import re
+
+    data = path.read_bytes()
+    head, rest = data[:1024], data[1024:]
+    head = re.sub(rb'<svg width="[^"]*" height="[^"]*"',
+                  f'<svg width="{w}" height="{h}"'.encode(), head, count=1)  # fmt: skip
+    path.write_bytes(head + rest)
 
 
 # ----- headless

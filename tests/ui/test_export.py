@@ -238,6 +238,13 @@ def test_svg_has_the_titles_as_text(colored, tmp_path):
     text = out.read_text(encoding="utf-8")
     assert "Green card" in text and "Colours" in text
     assert result.size[0] > 100
+    # Sized in pixels at 1x, like the PNG at scale 1, and drawn in the same pixels.
+    w, h = result.size
+    assert (root.get("width"), root.get("height")) == (str(w), str(h))
+    assert root.get("viewBox") == f"0 0 {w} {h}"
+    with Roadmap.open(colored, read_only=True) as r:
+        png = export_roadmap(r, tmp_path / "r.png", ExportOptions(format="png"), today=TODAY)
+    assert png.size == (w, h)
 
 
 def test_view_lens_is_used(sample_path, tmp_path):
