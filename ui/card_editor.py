@@ -43,6 +43,7 @@ from ui.widgets.checklist import ChecklistEdit
 from ui.widgets.date_edit import DateOrNoneEdit
 from ui.widgets.plain import plain_label, short
 from ui.widgets.tag_chips import TagEdit
+from ui.widgets.undo_keys import DocumentUndoKeys, forget_typing
 
 LINE_FIELDS = ("title", "as_a", "i_want", "so_that", "owner", "link", "measure", "color")
 NUMBER_FIELDS = ("estimate", "reach", "impact", "confidence", "effort")
@@ -109,7 +110,13 @@ class CardEditor(QWidget):
         self._inputs: dict[str, QWidget] = {}
         self.setStyleSheet(_ERROR_STYLE)
         self.setMinimumWidth(380)
+        # Ctrl+Z in a field is Edit ▸ Undo of the document unless the field has uncommitted typing.
+        self._undo_keys = DocumentUndoKeys(self)
         self._build()
+        self._undo_keys.watch(*(w for w in self._inputs.values()
+                                if isinstance(w, (QLineEdit, QPlainTextEdit))),
+                              self.start_edit.line, self.end_edit.line, self.tag_edit.line,
+                              self.checklist.add_line)  # fmt: skip
         self.document.selection_changed.connect(self._on_document_selection_changed)
         self.document.changed.connect(self._on_document_changed)
         self._load_ids(self.document.selection)
@@ -418,13 +425,13 @@ class CardEditor(QWidget):
                     if widget.text() != text:
                         widget.setText(text)
                         widget.setCursorPosition(0)  # show the start of a long text
-                    widget.setModified(False)
+                    forget_typing(widget)
                     if key == "color":
                         self._update_color_swatch(None if value is _MIXED else value)
                 elif isinstance(widget, QPlainTextEdit):
                     if widget.toPlainText() != value:
                         widget.setPlainText("" if value is _MIXED else value)
-                    widget.document().setModified(False)
+                    forget_typing(widget)
                 elif isinstance(widget, QComboBox):
                     widget.setCurrentIndex(-1 if value is _MIXED else widget.findData(value))
                 elif isinstance(widget, DateOrNoneEdit):
@@ -500,7 +507,7 @@ class CardEditor(QWidget):
         assert isinstance(edit, QLineEdit)
         if not edit.isModified() or not self._ids:
             return
-        edit.setModified(False)
+        forget_typing(edit)  # from here on, undoing this edit is the document's Edit ▸ Undo
         text = edit.text()
         if key in NUMBER_FIELDS:
             try:
@@ -521,7 +528,7 @@ class CardEditor(QWidget):
     def _commit_text(self, key: str) -> None:
         edit = self._inputs[key]
         assert isinstance(edit, QPlainTextEdit)
-        edit.document().setModified(False)
+        forget_typing(edit)  # from here on, undoing this edit is the document's Edit ▸ Undo
         if self._ids:
             self._commit_value(key, edit.toPlainText())
 

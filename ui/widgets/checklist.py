@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from planner.model import Criterion
 from ui.widgets.plain import plain_label
+from ui.widgets.undo_keys import forget_typing
 
 
 class ChecklistEdit(QWidget):
@@ -139,6 +140,7 @@ class ChecklistEdit(QWidget):
         if not text:
             return
         self.add_line.clear()
+        forget_typing(self.add_line)  # Ctrl+Z now undoes the added criterion, not the clearing
         with QSignalBlocker(self.list), QSignalBlocker(self.list.model()):
             self.list.addItem(self._make_item(Criterion(text)))
         self._emit()

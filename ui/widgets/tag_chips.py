@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.widgets.plain import button_text, tooltip
+from ui.widgets.undo_keys import forget_typing
 
 
 class FlowLayout(QLayout):
@@ -136,6 +137,7 @@ class TagEdit(QWidget):
     def _on_line_return_pressed(self) -> None:
         tag = " ".join(self.line.text().split())
         self.line.clear()
+        forget_typing(self.line)  # Ctrl+Z now undoes the added tag, not the clearing of the line
         if tag and tag.casefold() not in {t.casefold() for t in self._tags}:
             self.tag_added.emit(tag)
 
