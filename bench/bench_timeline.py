@@ -234,6 +234,33 @@ def drag_commits(window: Any, drags: int = 20) -> list[float]:
     return times
 
 
+def commit_floor(folder: Path, repeat: int = 30) -> float:
+    """Median ms of a bare one-row SQLite commit with the app's journal and sync settings.
+
+    The disk's flush time: no drag commit can be faster than this on the same machine.
+    """
+    import sqlite3
+
+    path = folder / "commit-floor.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode=DELETE")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)")
+        conn.execute("INSERT INTO t VALUES (1, '')")
+        times = []
+        for i in range(repeat):
+            t0 = time.perf_counter()
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("UPDATE t SET v = ? WHERE id = 1", (str(i),))
+            conn.execute("COMMIT")
+            times.append(_ms(t0))
+    finally:
+        conn.close()
+        path.unlink()
+    return statistics.median(times)
+
+
 def undo_move(window: Any, cards: int = 1000, repeat: int = 3) -> float:
     """Median ms to undo a move of ``cards`` cards, the timeline's update and repaint included."""
     import datetime as dt
@@ -268,7 +295,8 @@ def run(path: Path, repeat: int = 3, frames: int = 100, drags: int = 20,
         undo_cards: int = 1000) -> dict[str, float]:  # fmt: skip
     """Every in-process figure for the roadmap at ``path`` (a copy that may be edited)."""
     application()
-    figures: dict[str, float] = {"open_ms": open_file(path, repeat)}
+    figures: dict[str, float] = {"open_ms": open_file(path, repeat),
+                                 "commit_floor_ms": commit_floor(path.parent)}
     paints = []
     window = None
     for i in range(repeat):
