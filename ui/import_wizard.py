@@ -314,7 +314,8 @@ class MappingPage(QWizardPage):
             lanes = jira.epic_lanes(table.header, table.rows)
         try:
             wiz.plan = csv_io.plan_import(table, fields, wiz.roadmap.cards(), wiz.preset,
-                                          self.date_order.currentData() or None, lanes)
+                                          self.date_order.currentData() or None, lanes,
+                                          csv_io.own_key_prefix(wiz.roadmap))
         except csv_io.AmbiguousDates as exc:
             self._show_date_question(True)
             self.error.setText(str(exc).replace(" (--date-order dmy or mdy)", " below"))

@@ -81,7 +81,8 @@ def plan_csv(
     lanes = None
     if chosen == "jira" and "lane" not in fields:
         lanes = jira.epic_lanes(table.header, table.rows)
-    return csv_io.plan_import(table, fields, roadmap.cards(), chosen, date_order, lanes)
+    return csv_io.plan_import(table, fields, roadmap.cards(), chosen, date_order, lanes,
+                              csv_io.own_key_prefix(roadmap))
 
 
 def import_path(

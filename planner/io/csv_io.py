@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import hashlib
 import io
 import re
 import threading
@@ -211,6 +212,21 @@ class ImportReport:
         if len(self.problems) > 50:
             lines.append(f"  … and {len(self.problems) - 50} more problems")
         return "\n".join(lines)
+
+
+# ----- our own card keys
+
+
+def own_key_prefix(roadmap: Roadmap) -> str:
+    """The start of the keys our CSV export gives cards that have no external key.
+
+    ``RP-<6 hex digits of this roadmap>-<card id>``: the middle part tells this roadmap's
+    cards from another's, so that importing a CSV exported from a different roadmap can never
+    update an unrelated card that happens to have the same id. A copy of the file (Save a
+    Copy, a JSON round trip) keeps it, as it keeps the card ids.
+    """
+    created = str(roadmap._q("SELECT created FROM roadmap WHERE id = 1")[0][0])
+    return f"RP-{hashlib.sha1(created.encode('utf-8')).hexdigest()[:6]}-"
 
 
 # ----- reading
@@ -471,11 +487,13 @@ def plan_import(
     preset: str = "generic",
     date_order: str | None = None,
     lane_names: Mapping[int, str | None] | None = None,
+    own_prefix: str = "",
 ) -> ImportPlan:
     """Read every row into card fields; rows with problems are listed, not half-read.
 
     ``lane_names`` gives a lane by row index where a preset works it out across rows (Jira
-    epics). Rows whose external key matches an existing card update that card.
+    epics). Rows whose external key matches an existing card update that card; so do rows
+    with the key our export gave a card of this roadmap (``own_prefix`` and its id).
     """
     if len(mapping) != len(table.header):
         raise ValidationError("The column mapping does not match the file's columns")
@@ -484,7 +502,10 @@ def plan_import(
             f"no column is mapped to the title; the columns are: {', '.join(table.header[:20])}"
         )
     orders = date_orders(table, mapping, date_order)
+    existing = list(existing)
     by_key = {c.external_key: c for c in existing if c.external_key}
+    own_key = re.compile(re.escape(own_prefix) + r"(\d+)") if own_prefix else None
+    by_id = {c.id: c for c in existing if not c.external_key}
     seen_keys: dict[str, int] = {}
     rows: list[RowSpec] = []
     problems: list[ImportProblem] = []
@@ -617,6 +638,10 @@ def plan_import(
             problems.extend(row_problems)
             continue
         match = by_key.get(key) if key else None
+        own = own_key.fullmatch(key) if key and own_key and match is None else None
+        if own and int(own.group(1)) in by_id:
+            match = by_id[int(own.group(1))]
+            del fields["external_key"]  # the card is known by its id; it keeps no copy of it
         rows.append(RowSpec(line, fields, lane, objective, match.id if match else None))
     for kind, count in unknown_kinds.items():
         notes.append(f"{count} rows of issue type {kind!r} became features")
@@ -712,8 +737,12 @@ def _format_number(value: float | None) -> str:
 
 
 def export_rows(cards: Sequence[Card], lane_names: Mapping[int, str],
-                objective_names: Mapping[int, str]) -> list[list[str]]:  # fmt: skip
-    """Header and one row per card with every field; tags get as many columns as needed."""
+                objective_names: Mapping[int, str], own_prefix: str = "") -> list[list[str]]:
+    """Header and one row per card with every field; tags get as many columns as needed.
+
+    Every card gets a key: its external key, else ``own_prefix`` and its id, so that
+    importing the file again updates the cards instead of adding them twice.
+    """
     tag_columns = max([len(c.tags) for c in cards] + [1])
     header = [FIELDS[f] for f in FIELDS if f != "tags"]
     tag_at = list(FIELDS).index("tags")
@@ -722,7 +751,7 @@ def export_rows(cards: Sequence[Card], lane_names: Mapping[int, str],
     for c in cards:
         values: dict[str, str] = {
             "title": c.title,
-            "external_key": c.external_key or "",
+            "external_key": c.external_key or (f"{own_prefix}{c.id}" if own_prefix else ""),
             "lane": lane_names.get(c.lane_id, "") if c.lane_id is not None else "",
             "start": c.start.isoformat() if c.start else "",
             "end": c.end.isoformat() if c.end else "",
@@ -769,5 +798,5 @@ def export_csv(roadmap: Roadmap, fh: IO[bytes], include: Callable[[Card], bool])
     cards = [c for c in roadmap.cards() if include(c)]
     lanes = {lane.id: lane.name for lane in roadmap.lanes()}
     objectives = {o.id: o.name for o in roadmap.objectives()}
-    write_csv(fh, export_rows(cards, lanes, objectives))
+    write_csv(fh, export_rows(cards, lanes, objectives, own_key_prefix(roadmap)))
     return len(cards)

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from planner import Roadmap
 from planner.cli import main
 from planner.errors import ValidationError
-from planner.io import export_path, import_path
+from planner.io import csv_io, export_path, import_path
 from planner.io.csv_io import AmbiguousDates, protect, read_table, unprotect
 
 DATA = Path(__file__).parent / "data"
@@ -114,6 +114,68 @@ def test_reimport_updates_instead_of_duplicating(tmp_path: Path) -> None:
     assert conn.execute("SELECT title, status FROM cards WHERE external_key = ?",
                         (rows[0][1],)).fetchone() == ("Renamed in Jira", "in_progress")
     conn.close()
+
+
+def _csv_rows(path: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline="")))
+
+
+def test_own_csv_imported_twice_updates_instead_of_duplicating(sample_path: Path,
+                                                               tmp_path: Path) -> None:
+    """The spreadsheet loop: export, edit, import back, as often as the PM likes."""
+    import subprocess
+    import sys
+
+    def cli(*args: str) -> str:
+        done = subprocess.run([sys.executable, "-m", "planner.cli", *args], capture_output=True,
+                              text=True, timeout=120)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    out, copy = tmp_path / "s.csv", tmp_path / "rt.roadmap"
+    cli("export", str(sample_path), str(out))
+    rows = _csv_rows(out)
+    keys = [row[rows[0].index("Key")] for row in rows[1:]]
+    assert all(keys) and len(set(keys)) == len(keys), "every card has its own key"
+    assert "40 created" in cli("import", str(out), str(copy))
+    assert "0 created, 0 updated, 40 unchanged" in cli("import", str(out), str(copy))
+    assert "0 created, 0 updated, 40 unchanged" in cli("import", str(out), str(sample_path))
+
+    # Edit a title in the spreadsheet and import it into the roadmap it came from.
+    title_at = rows[0].index("Title")
+    old_title = rows[1][title_at]
+    rows[1][title_at] = "Renamed in the spreadsheet"
+    with open(out, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    assert "0 created, 1 updated, 39 unchanged" in cli("import", str(out), str(sample_path))
+    assert "0 created, 1 updated, 39 unchanged" in cli("import", str(out), str(copy))
+    for path in (sample_path, copy):
+        conn = sqlite3.connect(path)  # a second connection: what is in the file
+        try:
+            titles = [t for (t,) in conn.execute("SELECT title FROM cards WHERE plan_id = 1")]
+        finally:
+            conn.close()
+        assert len(titles) == 40
+        assert "Renamed in the spreadsheet" in titles and old_title not in titles
+    with Roadmap.open(sample_path, read_only=True) as r:
+        assert not any(c.external_key for c in r.cards()), "native cards keep no copy of the key"
+
+
+def test_another_roadmaps_csv_never_updates_cards_by_id(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import planner.store
+
+    with Roadmap.create(tmp_path / "a.roadmap") as a:
+        a.add_cards([{"title": "From A"}])
+        export_path(a, tmp_path / "a.csv")
+    # Roadmaps are told apart by when they were created, to the second.
+    monkeypatch.setattr(planner.store, "_now_iso", lambda: "2026-01-02T03:04:05")
+    with Roadmap.create(tmp_path / "b.roadmap") as b:
+        b.add_cards([{"title": "Only in B"}])  # the same card id as A's card
+    report = import_path(tmp_path / "a.csv", tmp_path / "b.roadmap")
+    assert len(report.created) == 1 and report.updated == []
+    with Roadmap.open(tmp_path / "b.roadmap", read_only=True) as b:
+        assert sorted(c.title for c in b.cards()) == ["From A", "Only in B"]
 
 
 def _write(tmp_path: Path, text: str, name: str = "in.csv") -> Path:
@@ -306,6 +368,11 @@ def test_csv_round_trip(specs: list[dict], tmp_path_factory: pytest.TempPathFact
         a.add_cards(cards)
         export_path(a, d / "out.csv")
         before = seen(a)
+        own = csv_io.own_key_prefix(a)
+        # A card without an external key leaves with its own key and comes back with it.
+        at = fields.index("external_key")
+        before = [(*row[:at], row[at] or f"{own}{c.id}", *row[at + 1:])
+                  for row, c in zip(before, a.cards())]
     import_path(d / "out.csv", d / "b.roadmap")
     with Roadmap.open(d / "b.roadmap", read_only=True) as b:
         after = seen(b)
