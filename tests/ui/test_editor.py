@@ -8,14 +8,16 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QRect, Qt
 from PySide6.QtGui import QDesktopServices, QFocusEvent, QUndoStack
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionViewItem
 
+from planner.model import Criterion
 from planner.store import Roadmap
 from tests.ui.editor_helpers import choose, stored, type_line
 from ui.card_editor import CardEditor
 from ui.document import Document
+from ui.widgets.checklist import ChecklistEdit
 
 # Combo popups on the offscreen platform cannot raise or grab the keyboard; harmless here.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support raise",
@@ -328,3 +330,64 @@ def test_read_only_file_cannot_be_edited(qtbot, sample_path):
     assert not backlog.add_line.isEnabled()
     document.detach()
     roadmap.close()
+
+
+def _criteria_rows(checklist) -> list[tuple[QRect, int]]:
+    """Each criterion row as the list places it, with the height its wrapped text needs."""
+    view = checklist.list
+    rows = []
+    for row in range(view.count()):
+        index = view.model().index(row, 0)
+        option = QStyleOptionViewItem()
+        option.initFrom(view.viewport())
+        option.rect = view.visualRect(index)
+        view.itemDelegate().initStyleOption(option, index)
+        option.features |= QStyleOptionViewItem.ViewItemFeature.WrapText
+        text = view.style().subElementRect(QStyle.SubElement.SE_ItemViewItemText, option, view)
+        needed = option.fontMetrics.boundingRect(
+            QRect(0, 0, text.width() - 4, 100_000), Qt.TextFlag.TextWordWrap, option.text
+        ).height()
+        rows.append((QRect(option.rect), needed))
+    return rows
+
+
+def _assert_rows_fit(checklist) -> None:
+    rows = _criteria_rows(checklist)
+    assert rows
+    for (rect, needed), (below, _) in zip(rows, rows[1:] + [(None, 0)]):
+        assert rect.height() >= needed, "a criterion's wrapped text is cut or overlaps"
+        if below is not None:
+            assert below.top() > rect.bottom(), "a criterion is drawn over the one below it"
+
+
+def test_wrapped_criteria_rows_never_overlap(qtbot):
+    checklist = ChecklistEdit()
+    qtbot.addWidget(checklist)
+    checklist.resize(260, 400)
+    checklist.show()
+    qtbot.waitExposed(checklist)
+    checklist.set_criteria([Criterion(t) for t in ("Repeats", "Ends", "Asks", "Lists")])
+    qtbot.waitUntil(lambda: len(_criteria_rows(checklist)) == 4)
+    _assert_rows_fit(checklist)
+
+    # Another card: a criterion that wraps to several lines where the old one took one.
+    checklist.set_criteria([
+        Criterion("Patients can join the waitlist for one clinician or any clinician"),
+        Criterion("First patient to accept the SMS offer gets the slot"),
+        Criterion("Offer expires"),
+    ])  # fmt: skip
+    heights = [needed for _rect, needed in _criteria_rows(checklist)]
+    assert max(heights) > min(heights)  # rows wrapping to different heights
+    _assert_rows_fit(checklist)
+
+    long = "Coordinator sees every conflicting booking with the clinician, room and time " * 2
+    qtbot.keyClicks(checklist.add_line, long.strip())
+    qtbot.keyClick(checklist.add_line, Qt.Key.Key_Return)
+    assert checklist.list.count() == 4
+    _assert_rows_fit(checklist)
+    checklist.list.setCurrentRow(3)
+    checklist.move_current(-1)
+    _assert_rows_fit(checklist)
+    checklist.list.setCurrentRow(0)
+    checklist.remove_button.click()
+    _assert_rows_fit(checklist)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
-from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,7 +36,8 @@ class ChecklistEdit(QWidget):
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                   | QAbstractItemView.EditTrigger.EditKeyPressed)  # fmt: skip
         self.list.setMaximumHeight(140)
-        self.list.setWordWrap(True)
+        self.list.setWordWrap(True)  # a row is as tall as its wrapped text (the view re-lays out)
+        self._quiet = False
         self.add_line = QLineEdit(self)
         self.add_line.setPlaceholderText(self.tr("Add a criterion and press Enter"))
         self.count_label = plain_label(parent=self)
@@ -76,9 +78,22 @@ class ChecklistEdit(QWidget):
         self.list.model().rowsMoved.connect(self._on_rows_moved)
         self._update_count()
 
+    @contextmanager
+    def _changing_rows(self) -> Iterator[None]:
+        """Change rows without emitting ``criteria_edited`` per row.
+
+        The model's signals must still reach the view: blocked, the view keeps the previous rows'
+        positions and a row whose text wraps to more lines is painted over the next one.
+        """
+        self._quiet = True
+        try:
+            yield
+        finally:
+            self._quiet = False
+
     def set_criteria(self, criteria: Sequence[Criterion]) -> None:
         """Show these criteria (does not emit)."""
-        with QSignalBlocker(self.list), QSignalBlocker(self.list.model()):
+        with self._changing_rows():
             if criteria == self.criteria():
                 return
             current = self.list.currentRow()
@@ -87,7 +102,6 @@ class ChecklistEdit(QWidget):
                 self.list.addItem(self._make_item(c))
             if 0 <= current < self.list.count():
                 self.list.setCurrentRow(current)
-        self.list.viewport().update()
         self._update_count()
 
     def criteria(self) -> tuple[Criterion, ...]:
@@ -102,7 +116,7 @@ class ChecklistEdit(QWidget):
         target = row + step
         if row < 0 or not 0 <= target < self.list.count():
             return
-        with QSignalBlocker(self.list), QSignalBlocker(self.list.model()):
+        with self._changing_rows():
             item = self.list.takeItem(row)
             self.list.insertItem(target, item)
             self.list.setCurrentRow(target)
@@ -130,10 +144,12 @@ class ChecklistEdit(QWidget):
         self.criteria_edited.emit(self.criteria())
 
     def _on_item_changed(self, _item: QListWidgetItem) -> None:
-        self._emit()
+        if not self._quiet:
+            self._emit()
 
     def _on_rows_moved(self, *_args: object) -> None:
-        self._emit()
+        if not self._quiet:
+            self._emit()
 
     def _on_add_return_pressed(self) -> None:
         text = self.add_line.text().strip()
@@ -141,7 +157,7 @@ class ChecklistEdit(QWidget):
             return
         self.add_line.clear()
         forget_typing(self.add_line)  # Ctrl+Z now undoes the added criterion, not the clearing
-        with QSignalBlocker(self.list), QSignalBlocker(self.list.model()):
+        with self._changing_rows():
             self.list.addItem(self._make_item(Criterion(text)))
         self._emit()
 
@@ -149,6 +165,6 @@ class ChecklistEdit(QWidget):
         row = self.list.currentRow()
         if row < 0:
             return
-        with QSignalBlocker(self.list), QSignalBlocker(self.list.model()):
+        with self._changing_rows():
             self.list.takeItem(row)
         self._emit()
