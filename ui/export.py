@@ -31,7 +31,7 @@ from PySide6.QtGui import (
 )
 
 from planner import dates
-from planner.layout import BAR_HEIGHT, LANE_PADDING, ROW_HEIGHT, ZOOM_PRESETS
+from planner.layout import BAR_HEIGHT, LANE_PADDING, ROW_HEIGHT, ZOOM_PRESETS, lane_at
 from planner.lens import MONTHS, Lens, legend, month_start
 from planner.model import Card, View
 from planner.store import Roadmap
@@ -212,7 +212,7 @@ class RoadmapPicture:
         if self.lens.date_from is None:
             self.x0 -= 10  # a milestone diamond on the first day
         if self.lens.date_to is None:
-            for left, right in self._label_spans():
+            for left, right in self._label_spans(beside=False):
                 if left < self.x1:
                     self.x1 = max(self.x1, right + 4)
 
@@ -237,8 +237,9 @@ class RoadmapPicture:
             self.set_px_per_day(ppd)
         return self.px_per_day
 
-    def _label_spans(self) -> list[tuple[float, float]]:
-        """Where text sits along x: card titles inside their bars, milestone labels beside."""
+    def _label_spans(self, beside: bool = True) -> list[tuple[float, float]]:
+        """Where text sits along x: card titles in or (``beside``) right of their bars when
+        too long for them, milestone labels beside their diamonds."""
         spans: list[tuple[float, float]] = []
         card_font = QFont(self.theme.font)
         card_font.setPixelSize(max(9, int(BAR_HEIGHT * 0.5)))
@@ -247,8 +248,11 @@ class RoadmapPicture:
             if not item.isVisible():
                 continue
             x = item.pos().x()
-            need = render.HANDLE + 20 + fm.horizontalAdvance(item.card.title[:400])
-            spans.append((x, x + min(item.width, need)))
+            text_w = fm.horizontalAdvance(item.card.title[:400])
+            if render.HANDLE + 20 + text_w <= item.width or not beside:
+                spans.append((x, x + min(item.width, render.HANDLE + 20 + text_w)))
+            else:  # the title goes beside the bar
+                spans.append((x, x + item.width + 6 + text_w))
         ms_font = QFont(self.theme.font)
         ms_font.setPixelSize(11)
         ms_font.setBold(True)
@@ -318,14 +322,17 @@ class RoadmapPicture:
                 label = replace(label, name=_tr("%1 (continued)").replace("%1", label.name),
                                 top=0.0, height=label.height + label.top)  # fmt: skip
             labels.append(label)
-        render.paint_lane_labels(p, QRectF(0, 0, self.label_w, y1 - y0), labels, self.theme)
+        render.paint_lane_labels(p, QRectF(0, 0, self.label_w, y1 - y0), labels, self.theme,
+                                 controls=False)  # fmt: skip
         p.restore()
 
     def paint_body(self, p: QPainter, source: QRectF, at: QPointF) -> None:
         """The scene inside ``source`` (lanes, bars, milestones, arrows), placed at ``at``.
 
-        Text that a page edge would cut is drawn again inside the page, shortened with an
-        ellipsis, and left out of the scene's own painting (a PDF keeps clipped text).
+        A title that does not fit in its bar is drawn beside it: right of the bar when the row
+        is free up to the next bar, else below it in a free row of the lane. Text that a page
+        edge would cut is drawn again inside the page, shortened with an ellipsis. Titles drawn
+        here are left out of the scene's own painting (a PDF keeps clipped text).
         """
         left, right = source.left(), source.right()
         cards = []
@@ -337,13 +344,17 @@ class RoadmapPicture:
                 x, y = item.pos().x(), item.pos().y()
                 if x < edge < x + item.width and source.top() <= y < source.bottom():
                     cards.append(item)
+        running_on = {id(i) for i in cards if i.pos().x() + i.width > right}
+        beside = self._beside_titles(source, running_on)
+        moved = {id(item) for item, _, _ in beside}
+        cards = [item for item in cards if id(item) not in moved]
         marks = []
         for mitem in self.scene.milestone_items.values():
             x = mitem.pos().x()
             if x - 10 < right and x + 12 + self._milestone_text_w(mitem.milestone.title) > right \
                     or x < left < x + 250:  # fmt: skip
                 marks.append((mitem, mitem.milestone))
-        saved = [(item, item.card) for item in cards]
+        saved = [(item, item.card) for item in cards] + [(item, item.card) for item, _, _ in beside]
         for item, card in saved:
             item.card = replace(card, title="")
         for mitem, m in marks:
@@ -359,8 +370,142 @@ class RoadmapPicture:
             for mitem, m in marks:
                 mitem.milestone = m
         p.translate(at.x() - left, at.y() - source.top())
-        for item, card in saved:
-            self._paint_cut_title(p, item, card, source)
+        for item in cards:
+            self._paint_cut_title(p, item, item.card, source)
+        if beside:
+            p.setFont(self._card_font())
+            back = QColor(self.theme.background)
+            back.setAlpha(200)  # readable over grid lines and arrows
+            for _, rect, text in beside:
+                box = QRectF(rect.left() - 2, rect.top() + 4, rect.width() + 4, rect.height() - 8)
+                p.setPen(Qt.PenStyle.NoPen)
+                p.setBrush(back)
+                p.drawRoundedRect(box, 3, 3)
+                p.setPen(self.theme.text)
+                p.drawText(rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
+        self._paint_cut_milestones(p, marks, source)
+        p.restore()
+
+    def _card_font(self) -> QFont:
+        font = QFont(self.theme.font)
+        font.setPixelSize(max(9, int(BAR_HEIGHT * 0.5)))
+        return font
+
+    def _inside_width(self, item: CardItem, visible_w: float, whole: bool) -> float:
+        """The width a bar's title gets inside the bar (as ui.render.paint_card leaves it)."""
+        if visible_w < 28:
+            return 0.0
+        avail = visible_w - 2 * (render.HANDLE + 2)
+        fields = self.lens.fields
+        if whole and item.width >= 110:
+            card = item.card
+            est = render.fmt_estimate(card.estimate) if "estimate" in fields else ""
+            if est:
+                badge = QFont(self.theme.font)
+                badge.setPixelSize(max(8, int(BAR_HEIGHT * 0.42)))
+                avail -= QFontMetricsF(badge).horizontalAdvance(est) + 12
+            if card.status and "status" in fields and card.status in render.STATUS_GLYPHS:
+                avail -= 12
+        return avail if avail > 10 else 0.0
+
+    def _beside_titles(self, source: QRectF,
+                       skip: set[int]) -> list[tuple[CardItem, QRectF, str]]:  # fmt: skip
+        """Where titles too long for their bar go on this page: (bar, scene rect, text).
+
+        First right of the bar, when its row is free up to the next bar; then below the bar, in
+        the lane's next row where nothing else is; else wherever more of it shows than inside.
+        Nothing is placed over a bar, a milestone label or another placed title, or past the
+        page's edge.
+        """
+        if "title" not in self.lens.fields:
+            return []
+        fm = QFontMetricsF(self._card_font())
+        lo, hi = source.left() + 2, source.right() - 2
+        rows: dict[float, list[tuple[float, float]]] = {}
+        shown: list[CardItem] = []
+        for item in self.scene.card_items.values():
+            if not item.isVisible():
+                continue
+            y = item.pos().y()
+            if not (source.top() <= y < source.bottom()):
+                continue
+            x = item.pos().x()
+            rows.setdefault(round(y, 1), []).append((x, x + item.width))
+            if x + item.width > lo and x < hi and id(item) not in skip:
+                shown.append(item)
+        ms_font = self._milestone_font()
+        ms_fm = QFontMetricsF(ms_font)
+        marks: list[QRectF] = []
+        for mitem in self.scene.milestone_items.values():
+            mx, my = mitem.pos().x(), mitem.pos().y()
+            label = render.ELIDE.elide(mitem.milestone.title, mitem.label_width - 8, ms_font)
+            marks.append(QRectF(mx - 9, my, 19 + (ms_fm.horizontalAdvance(label) + 8
+                                                  if label else 0), 19))  # fmt: skip
+
+        def limit(y: float, a: float) -> float:
+            """How far right of ``a`` row ``y`` is free (``a`` itself when it is not)."""
+            end = hi
+            band = QRectF(a, y, max(1.0, end - a), BAR_HEIGHT)
+            spans = rows.get(round(y, 1), []) + [(r.left(), r.right()) for r in marks
+                                                 if r.intersects(band)]  # fmt: skip
+            for x0, x1 in spans:
+                if x0 < a + 0.5 < x1:
+                    return a
+                if x0 >= a:
+                    end = min(end, x0 - 6)
+            return end
+
+        def lane_bottom(y: float) -> float:
+            box = lane_at(self.scene.box_list, y)
+            return min(source.bottom(), box.bottom - LANE_PADDING / 2 if box else y)
+
+        todo = []
+        for item in sorted(shown, key=lambda i: (i.pos().x(), i.pos().y())):
+            x, w = item.pos().x(), item.width
+            vis = min(x + w, hi + 2) - max(x, lo - 2)
+            inside = self._inside_width(item, vis, x >= lo - 2)
+            need = fm.horizontalAdvance(item.card.title[:400].replace("\n", " ")) + 1
+            if need > inside:
+                todo.append((item, inside, need))
+        placed: list[tuple[CardItem, QRectF, str]] = []
+
+        def place(item: CardItem, x: float, y: float, width: float) -> None:
+            text = render.ELIDE.elide(item.card.title, width, self._card_font())
+            w = min(width, fm.horizontalAdvance(text) + 1)
+            rows.setdefault(round(y, 1), []).append((x, x + w))
+            placed.append((item, QRectF(x, y, w, BAR_HEIGHT), text))
+
+        rest = []
+        for item, inside, need in todo:  # right of the bar, in full
+            x, y = item.pos().x() + item.width + 5, item.pos().y()
+            if limit(y, x) - x >= need:
+                place(item, x, y, need)
+            else:
+                rest.append((item, inside, need))
+        todo, rest = rest, []
+        for item, inside, need in todo:  # below the bar, in full
+            x, y = max(item.pos().x(), lo), item.pos().y() + ROW_HEIGHT
+            if y + BAR_HEIGHT <= lane_bottom(y) and limit(y, x) - x >= need:
+                place(item, x, y, need)
+            else:
+                rest.append((item, inside, need))
+        for item, inside, _need in rest:  # wherever most of it shows
+            x, y = item.pos().x() + item.width + 5, item.pos().y()
+            right_w = limit(y, x) - x
+            bx, by = max(item.pos().x(), lo), y + ROW_HEIGHT
+            below_w = limit(by, bx) - bx if by + BAR_HEIGHT <= lane_bottom(by) else 0.0
+            best = max(right_w, below_w)
+            if best >= max(40.0, inside + 24):
+                if right_w >= below_w:
+                    place(item, x, y, right_w)
+                else:
+                    place(item, bx, by, below_w)
+        return placed
+
+    def _paint_cut_milestones(self, p: QPainter, marks: list[tuple[Any, Any]],
+                              source: QRectF) -> None:  # fmt: skip
+        """Milestone labels a page edge would cut, inside the page."""
+        left, right = source.left(), source.right()
         for mitem, m in marks:
             x = mitem.pos().x()
             if left <= x - 10:
@@ -372,7 +517,6 @@ class RoadmapPicture:
                     p.setPen(self.theme.text)
                     p.drawText(QRectF(x + 12, mitem.pos().y(), avail, 18),
                                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
-        p.restore()
 
     def _milestone_font(self) -> QFont:
         font = QFont(self.theme.font)

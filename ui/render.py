@@ -530,9 +530,13 @@ class LaneLabel:
 
 
 def paint_lane_labels(
-    painter: QPainter, rect: QRectF, labels: Iterable[LaneLabel], theme: Theme
+    painter: QPainter, rect: QRectF, labels: Iterable[LaneLabel], theme: Theme,
+    controls: bool = True,
 ) -> None:
-    """Lane names in the frozen left column: colour chip, collapse arrow, name and card count."""
+    """Lane names in the frozen left column: colour chip, collapse arrow, name and card count.
+
+    ``controls`` False leaves out the collapse arrows (window controls), as on paper.
+    """
     painter.save()
     painter.setClipRect(rect)
     painter.fillRect(rect, theme.header_bg)
@@ -549,11 +553,12 @@ def paint_lane_labels(
         if lab.dimmed:
             chip.setAlpha(90)
         painter.fillRect(QRectF(r.left(), r.top() + 1, 5, r.height() - 2), chip)
-        painter.setPen(theme.muted)
-        painter.setFont(small)
-        arrow = "▸" if lab.collapsed else "▾"
-        painter.drawText(QRectF(r.left() + 8, r.top() + 4, 14, 18), Qt.AlignmentFlag.AlignCenter,
-                         arrow)  # fmt: skip
+        if controls:
+            painter.setPen(theme.muted)
+            painter.setFont(small)
+            arrow = "▸" if lab.collapsed else "▾"
+            painter.drawText(QRectF(r.left() + 8, r.top() + 4, 14, 18),
+                             Qt.AlignmentFlag.AlignCenter, arrow)  # fmt: skip
         painter.setFont(font)
         ink = QColor(theme.text)
         if lab.dimmed:
