@@ -180,6 +180,8 @@ class RoadmapPicture:
         self.label_w = float(render.LANE_LABEL_WIDTH)
         self.header_h = float(render.HEADER_HEIGHT)
         self.x0 = self.x1 = 0.0
+        # (milestone id, page right edge) of labels moved left of their diamond on a page
+        self._moved_labels: set[tuple[int, float]] = set()
         self.set_px_per_day(px_per_day)
 
     def _window(self, roadmap: Roadmap) -> tuple[dt.date, dt.date]:
@@ -504,19 +506,56 @@ class RoadmapPicture:
 
     def _paint_cut_milestones(self, p: QPainter, marks: list[tuple[Any, Any]],
                               source: QRectF) -> None:  # fmt: skip
-        """Milestone labels a page edge would cut, inside the page."""
+        """Milestone labels a page edge would cut, in full inside a page.
+
+        On the diamond's page the label moves left of the diamond when there is room; else it
+        is shortened there and repeated in full at the next page's left edge.
+        """
         left, right = source.left(), source.right()
+        font = self._milestone_font()
+        fm = QFontMetricsF(font)
+        others = [(o.pos().x(), o.pos().y(), o.milestone)
+                  for o in self.scene.milestone_items.values()]  # fmt: skip
         for mitem, m in marks:
-            x = mitem.pos().x()
-            if left <= x - 10:
+            x, y = mitem.pos().x(), mitem.pos().y()
+            text = render.ELIDE.elide(m.title, 220.0, font)
+            w = fm.horizontalAdvance(text)
+            if not text:
+                continue
+            if left <= x - 10:  # the diamond is on this page
+                if x + 12 + w + 2 <= right:
+                    self._paint_milestone_label(p, x + 12, y, text, font)
+                    continue
+                at = x - 12 - w
+                box = QRectF(at - 4, y, w + 8, 18)
+                clear = at - 4 >= left + 2 and not any(
+                    oy == y and om.id != m.id and box.intersects(QRectF(
+                        ox - 9, oy, 21 + fm.horizontalAdvance(om.title), 18))
+                    for ox, oy, om in others)  # fmt: skip
+                if clear:
+                    self._paint_milestone_label(p, at, y, text, font)
+                    self._moved_labels.add((m.id, right))
+                    continue
                 avail = right - (x + 12) - 2
-                font = self._milestone_font()
-                text = render.ELIDE.elide(m.title, min(220.0, avail), font)
-                if avail > 20 and text:
-                    p.setFont(font)
-                    p.setPen(self.theme.text)
-                    p.drawText(QRectF(x + 12, mitem.pos().y(), avail, 18),
-                               Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
+                short = render.ELIDE.elide(m.title, min(220.0, avail), font)
+                if avail > 20 and short:
+                    self._paint_milestone_label(p, x + 12, y, short, font)
+            elif x + 12 + w > left and (m.id, left) not in self._moved_labels:
+                self._paint_milestone_label(p, max(left + 6, x + 12), y, text, font)
+
+    def _paint_milestone_label(self, p: QPainter, x: float, y: float, text: str,
+                               font: QFont) -> None:  # fmt: skip
+        """A milestone label as the timeline draws it, its text starting at ``x``."""
+        w = QFontMetricsF(font).horizontalAdvance(text)
+        back = QColor(self.theme.background)
+        back.setAlpha(215)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(back)
+        p.drawRoundedRect(QRectF(x - 4, y + 1, w + 8, 16), 3, 3)
+        p.setFont(font)
+        p.setPen(self.theme.text)
+        p.drawText(QRectF(x, y, w + 2, 18),
+                   Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
 
     def _milestone_font(self) -> QFont:
         font = QFont(self.theme.font)

@@ -83,3 +83,44 @@ def test_titles_beside_bars_never_cover_a_bar_or_each_other_or_cross_a_page(samp
                 assert not any(inner.intersects(bar) for bar in bars), text
                 assert not any(inner.intersects(other) for _, other, _ in placed[n + 1:]), text
         assert placed_any, (fit, paper)
+
+
+def test_tiled_pages_show_a_milestone_label_cut_by_a_page_edge_in_full(sample_path, tmp_path):
+    out = tmp_path / "a3.pdf"
+    with Roadmap.open(sample_path, read_only=True) as r:
+        result = export_roadmap(r, out, ExportOptions(page_size="A3", fit="tile"), today=TODAY)
+        milestones = [m.title for m in r.milestones()]
+    assert result.pages >= 2
+    text = _text(out)
+    assert "ClinicOps Summit, Berlin" in text  # its diamond sits just before a page edge
+    for title in milestones:
+        assert title in text, title
+
+
+def test_a_milestone_at_a_page_edge_with_room_before_it_is_labelled_there(tmp_path, qapp):
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QPainter, QPdfWriter
+
+    path = tmp_path / "edge.roadmap"
+    with Roadmap.create(path, title="Edge") as r:
+        lane = r.add_lane("Team")
+        for month in range(1, 13):
+            r.add_card(f"Work {month}", lane_id=lane.id, start=dt.date(2027, month, 1),
+                       end=dt.date(2027, month, 20))  # fmt: skip
+        r.add_milestone("Launch day at the edge", dt.date(2027, 6, 15))
+        picture = build_picture(r, None, ExportOptions(), today=TODAY)
+    mitem = next(iter(picture.scene.milestone_items.values()))
+    edge = mitem.pos().x() + 40  # the page ends just after the diamond
+    pages = [QRectF(picture.x0, 0, edge - picture.x0, picture.height),
+             QRectF(edge, 0, picture.x1 - edge, picture.height)]  # fmt: skip
+    out = tmp_path / "edge.pdf"
+    writer = QPdfWriter(str(out))
+    p = QPainter(writer)
+    for n, source in enumerate(pages):
+        if n:
+            writer.newPage()
+        picture.paint_body(p, source, QPointF(0, 0))
+    p.end()
+    del writer
+    assert "Launch day at the edge" in _text(out, 1)  # moved before the diamond, in full
+    assert "Launch" not in _text(out, 2)  # so not repeated
