@@ -511,6 +511,7 @@ def plan_import(
     problems: list[ImportProblem] = []
     notes: list[str] = []
     unknown_kinds: dict[str, int] = {}
+    stretched = 0
     width = len(table.header)
     for index, (raw, line) in enumerate(zip(table.rows, table.lines)):
         row_problems: list[ImportProblem] = []
@@ -616,6 +617,8 @@ def plan_import(
                 problem(end[0], raw[end[0]].strip(), f"ends before it starts ({start[1]})")
             else:
                 fields["start"], fields["end"] = start[1], end[1]
+                if preset == "jira" and len(dates) == 1 and _stretch(fields, "end" in dates):
+                    stretched += 1
         if "title" not in fields and not row_problems:
             if not any(c.strip() for c in raw):
                 continue  # a blank row
@@ -645,7 +648,29 @@ def plan_import(
         rows.append(RowSpec(line, fields, lane, objective, match.id if match else None))
     for kind, count in unknown_kinds.items():
         notes.append(f"{count} rows of issue type {kind!r} became features")
+    if stretched:
+        notes.append(f"{stretched} issues with only a due date or only a start date got the "
+                     "usual length of their kind (story 5 days, feature 14, epic 42, "
+                     "initiative 90)")  # fmt: skip
     return ImportPlan(table, rows, problems, notes)
+
+
+def _stretch(fields: dict[str, Any], due_only: bool) -> bool:
+    """Give a one-day Jira issue the usual length of its kind, ending on its due date.
+
+    With only a start date the issue starts on it. Returns False when the longer span would
+    leave the dates a card may have; the card then stays one day long.
+    """
+    days = dt.timedelta(days=jira.DEFAULT_DAYS.get(fields.get("kind", "feature"), 14) - 1)
+    day: dt.date = fields["start"]
+    try:
+        first, last = (day - days, day) if due_only else (day, day + days)
+        validate.date(first, "Date")
+        validate.date(last, "Date")
+    except (OverflowError, ValidationError):
+        return False
+    fields["start"], fields["end"] = first, last
+    return True
 
 
 def _reason(exc: Exception) -> str:

@@ -2,7 +2,9 @@
 
 Issue types: Epic -> epic, Story -> story, Task -> feature, Bug and Sub-task -> story
 (small pieces of work), Initiative -> initiative; a site's own types become features and
-the import says so. Statuses a site invented fall back to Jira's Status Category.
+the import says so. Statuses a site invented fall back to Jira's Status Category. An issue
+with only a due date gets the usual length of its kind, ending on that date (only a start
+date: starting on it), instead of a one-day bar.
 """
 
 from __future__ import annotations
@@ -70,6 +72,11 @@ STATUSES: dict[str, str] = {
     "idea": "idea",
     "draft": "idea",
 }
+
+# Days an issue with only a due date (or only a start date) lasts, by card kind. The same
+# numbers are the window's defaults for new cards (ui/settings.py); planner must not import
+# ui, so they are repeated here.
+DEFAULT_DAYS: dict[str, int] = {"initiative": 90, "epic": 42, "feature": 14, "story": 5}
 
 PRIORITIES: dict[str, str] = {
     "highest": "must",

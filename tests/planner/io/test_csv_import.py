@@ -76,6 +76,10 @@ def test_course_file_dates_kinds_and_lanes(tmp_path: Path) -> None:
                 assert card.start == dt.datetime.strptime(row[start_at], "%d/%b/%y %I:%M %p").date()
             if not row[due_at] and not row[start_at]:
                 assert card.start is None and card.end is None
+            usual = {"initiative": 90, "epic": 42, "feature": 14, "story": 5}[card.kind]
+            if bool(row[due_at]) != bool(row[start_at]):  # one date: the kind's usual length
+                assert card.start is not None and card.end is not None
+                assert (card.end - card.start).days + 1 == usual, row[header.index("Issue key")]
         assert {c.kind for c in cards.values()} == {"epic", "story", "feature"}
         epics = {c.title for c in cards.values() if c.kind == "epic"}
         assert epics <= set(lanes.values())
@@ -91,7 +95,11 @@ def test_cloud_file_status_category_estimates_and_priorities(tmp_path: Path) -> 
     with Roadmap.open(target, read_only=True) as r:
         cards = {c.external_key: c for c in r.cards()}
     assert cards["BD-10"].estimate == 2105.0
-    assert cards["BD-10"].end == dt.date(2025, 10, 5) == cards["BD-10"].start
+    # Only a due date: the usual length of a feature (14 days), ending on the due date.
+    assert cards["BD-10"].kind == "feature"
+    bd10 = cards["BD-10"]
+    assert (bd10.start, bd10.end) == (dt.date(2025, 9, 22), dt.date(2025, 10, 5))
+    assert not [c.external_key for c in cards.values() if c.start is not None and c.start == c.end]
     assert {c.priority for c in cards.values()} == {"must", "should", "could"}
     assert sum(c.status == "in_progress" for c in cards.values()) == 1  # "Analyzing"
     assert any("£" in c.title for c in cards.values())
@@ -414,3 +422,24 @@ def test_importing_a_roadmap_file_says_what_it_is(sample_path: Path, tmp_path: P
         line = f"roadmap: {source.name} is a roadmap file, not a CSV or JSON export\n"
         assert done.stderr == line
         assert not target.exists()
+
+
+def test_jira_issue_with_one_date_gets_the_usual_length_of_its_kind(tmp_path: Path) -> None:
+    src = _write(tmp_path, "Summary,Issue key,Issue Type,Start date,Due date\n"
+                           "Only due,X-1,Epic,,31/Mar/26 12:00 AM\n"
+                           "Only start,X-2,Story,05/Jan/26 9:00 AM,\n"
+                           "Both,X-3,Task,02/Feb/26 9:00 AM,03/Feb/26 9:00 AM\n"
+                           "Neither,X-4,Initiative,,\n")  # fmt: skip
+    report = import_path(src, tmp_path / "j.roadmap")
+    assert any("2 issues with only a due date or only a start date" in n for n in report.notes)
+    with Roadmap.open(tmp_path / "j.roadmap", read_only=True) as r:
+        spans = {c.external_key: (c.start, c.end) for c in r.cards()}
+    assert spans["X-1"] == (dt.date(2026, 2, 18), dt.date(2026, 3, 31))  # an epic: 42 days
+    assert spans["X-2"] == (dt.date(2026, 1, 5), dt.date(2026, 1, 9))  # a story: 5 days
+    assert spans["X-3"] == (dt.date(2026, 2, 2), dt.date(2026, 2, 3))  # both dates: as given
+    assert spans["X-4"] == (None, None)
+    # A spreadsheet's own CSV means what it says: one date is a one-day card.
+    generic = _write(tmp_path, "Title,End\nLaunch,2026-03-31\n", "generic.csv")
+    import_path(generic, tmp_path / "g.roadmap")
+    with Roadmap.open(tmp_path / "g.roadmap", read_only=True) as r:
+        assert [(c.start, c.end) for c in r.cards()] == [(dt.date(2026, 3, 31),) * 2]
