@@ -7,14 +7,26 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QMimeData, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import (
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSignalBlocker,
+    QSize,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import (
     QAction,
+    QColor,
     QDrag,
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
+    QFont,
+    QFontMetrics,
     QKeySequence,
+    QPainter,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
@@ -24,9 +36,13 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
+from typing_extensions import override
 
 from planner.card_rules import default_end, fmt_number
 from planner.errors import ValidationError
@@ -40,6 +56,8 @@ from ui.widgets.plain import plain_label, short, tooltip
 
 CARD_IDS_MIME = "application/x-roadmap-card-ids"
 SORTS = ("priority", "rice", "age", "title")
+ID_ROLE = Qt.ItemDataRole.UserRole
+DETAIL_ROLE = Qt.ItemDataRole.UserRole + 1  # "Should · RICE 450 · feature"
 
 
 def encode_card_ids(ids: Iterable[int]) -> QMimeData:
@@ -83,6 +101,78 @@ def next_monday(today: dt.date) -> dt.date:
     return today + dt.timedelta(days=(7 - today.weekday()) % 7 or 7)
 
 
+class BacklogItemDelegate(QStyledItemDelegate):
+    """A card as two lines: its title in bold, then a smaller grey detail line; a rule below.
+
+    Both lines are cut with "…" to the row's width, so the list never scrolls sideways.
+    """
+
+    PAD = 5
+
+    def fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont]:
+        """The title font (bold) and the detail font (smaller)."""
+        title = QFont(option.font)
+        title.setBold(True)
+        detail = QFont(option.font)
+        if detail.pointSizeF() > 0:
+            detail.setPointSizeF(max(6.0, detail.pointSizeF() * 0.85))
+        else:
+            detail.setPixelSize(max(8, round(detail.pixelSize() * 0.85)))
+        return title, detail
+
+    def lines(self, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> tuple[str, str]:  # fmt: skip
+        """The title and detail line as painted in ``option.rect``, elided to fit."""
+        title_font, detail_font = self.fonts(option)
+        width = max(0, option.rect.width() - 2 * self.PAD)
+        elide = Qt.TextElideMode.ElideRight
+        title = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        detail = str(index.data(DETAIL_ROLE) or "")
+        return (QFontMetrics(title_font).elidedText(title, elide, width),
+                QFontMetrics(detail_font).elidedText(detail, elide, width))  # fmt: skip
+
+    @override
+    def sizeHint(self, option: QStyleOptionViewItem,  # noqa: N802 - Qt override
+                 index: QModelIndex | QPersistentModelIndex) -> QSize:  # fmt: skip
+        title_font, detail_font = self.fonts(option)
+        height = QFontMetrics(title_font).height() + QFontMetrics(detail_font).height()
+        # Width 1: rows take the viewport's width and never ask for a horizontal scroll bar.
+        return QSize(1, height + 3 * self.PAD)
+
+    @override
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:  # fmt: skip
+        base = QStyleOptionViewItem(option)
+        self.initStyleOption(base, index)
+        base.text = ""  # the style draws the selection and focus; the text is ours
+        widget = option.widget
+        style = widget.style() if widget is not None else None
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, base, painter, widget)
+        title, detail = self.lines(option, index)
+        title_font, detail_font = self.fonts(option)
+        palette = option.palette
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        text_colour = palette.highlightedText().color() if selected else palette.text().color()
+        grey = QColor(text_colour) if selected else palette.placeholderText().color()
+        rect = option.rect
+        x, width = rect.left() + self.PAD, max(0, rect.width() - 2 * self.PAD)
+        title_height = QFontMetrics(title_font).height()
+        detail_height = QFontMetrics(detail_font).height()
+        left = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        painter.save()
+        painter.setFont(title_font)
+        painter.setPen(text_colour)
+        painter.drawText(x, rect.top() + self.PAD, width, title_height, left, title)
+        painter.setFont(detail_font)
+        painter.setPen(grey)
+        painter.drawText(x, rect.top() + self.PAD + title_height + self.PAD // 2, width,
+                         detail_height, left, detail)  # fmt: skip
+        painter.setPen(palette.mid().color())
+        painter.drawLine(rect.left(), rect.bottom(), rect.right(), rect.bottom())
+        painter.restore()
+
+
 class BacklogList(QListWidget):
     """The list of backlog cards: drags card ids out, takes timeline cards dropped in."""
 
@@ -96,6 +186,9 @@ class BacklogList(QListWidget):
         self.setDropIndicatorShown(False)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
         self.setUniformItemSizes(True)
+        self.setItemDelegate(BacklogItemDelegate(self))
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
 
     def selected_ids(self) -> list[int]:
         return [int(item.data(Qt.ItemDataRole.UserRole)) for item in self.selectedItems()]
@@ -239,8 +332,11 @@ class Backlog(QWidget):
         with QSignalBlocker(self.list):
             self.list.clear()
             for card in cards:
-                item = QListWidgetItem(self._item_text(card))
-                item.setData(Qt.ItemDataRole.UserRole, card.id)
+                title, detail = short(card.title, 100), self._item_detail(card)
+                item = QListWidgetItem(title)
+                item.setData(ID_ROLE, card.id)
+                item.setData(DETAIL_ROLE, detail)
+                item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{title}, {detail}")
                 item.setToolTip(tooltip(self._tooltip(card)))
                 self.list.addItem(item)
                 if card.id in selected:
@@ -252,12 +348,12 @@ class Backlog(QWidget):
             self.count_label.setText(self.tr("%1 of %2 backlog cards shown")
                                      .replace("%1", str(len(cards))).replace("%2", str(total)))
 
-    def _item_text(self, card: Card) -> str:
+    def _item_detail(self, card: Card) -> str:
         bits = [PRIORITY_LABELS[card.priority]] if card.priority in PRIORITY_LABELS else []
         if card.rice is not None:
             bits.append(self.tr("RICE %1").replace("%1", fmt_number(round(card.rice))))
         bits.append(card.kind)
-        return short(card.title, 100) + "\n" + " · ".join(bits)
+        return " · ".join(bits)
 
     def _tooltip(self, card: Card) -> str:
         lines = [card.title]

@@ -9,12 +9,20 @@ from types import SimpleNamespace
 
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QUndoStack
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFontMetrics, QUndoStack
+from PySide6.QtWidgets import QApplication, QStyleOptionViewItem
 
 from planner.store import Roadmap
 from tests.ui.editor_helpers import card_count, stored
-from ui.backlog import CARD_IDS_MIME, Backlog, decode_card_ids, encode_card_ids, in_backlog
+from ui.backlog import (
+    CARD_IDS_MIME,
+    DETAIL_ROLE,
+    Backlog,
+    BacklogItemDelegate,
+    decode_card_ids,
+    encode_card_ids,
+    in_backlog,
+)
 from ui.document import Document
 
 
@@ -168,3 +176,45 @@ def test_lens_hides_cards(ctx):
     view = ctx.roadmap.add_view("Outside", hide_internal=True)
     ctx.document.set_active_view(view)
     assert internal.id not in ctx.backlog.card_ids()
+
+
+def test_each_card_reads_as_a_bold_title_over_a_grey_detail_line(qtbot, ctx):
+    long_title = "Atlassian Intelligence: How to work with the AI features in every product " * 2
+    ctx.backlog.add_line.setText(long_title.strip())
+    qtbot.keyClick(ctx.backlog.add_line, Qt.Key.Key_Return)
+    ctx.document.set_selection([], None)
+    ctx.backlog.resize(220, 600)
+    view = ctx.backlog.list
+    qtbot.waitUntil(lambda: view.viewport().width() < 220)
+    delegate = view.itemDelegate()
+    assert isinstance(delegate, BacklogItemDelegate)
+    cards = {c.id: c for c in ctx.roadmap.cards()}
+    image = view.viewport().grab().toImage()
+    ratio = image.devicePixelRatio()
+    elided = 0
+    for row in range(view.count()):
+        item = view.item(row)
+        card = cards[int(item.data(Qt.ItemDataRole.UserRole))]
+        index = view.model().index(row, 0)
+        option = QStyleOptionViewItem()
+        option.initFrom(view.viewport())
+        option.font = view.font()
+        option.rect = view.visualRect(index)
+        title, detail = delegate.lines(option, index)
+        title_font, detail_font = delegate.fonts(option)
+        assert title_font.bold() and not detail_font.bold()
+        assert QFontMetrics(detail_font).height() < QFontMetrics(title_font).height()
+        assert option.rect.height() >= (QFontMetrics(title_font).height()
+                                        + QFontMetrics(detail_font).height())
+        assert QFontMetrics(title_font).horizontalAdvance(title) <= option.rect.width()
+        assert title == card.title or (title.endswith("…") and card.title.startswith(title[:-1]))
+        elided += title != card.title
+        assert item.data(DETAIL_ROLE).endswith(card.kind)
+        assert card.kind in detail or detail.endswith("…")
+        # A rule under each card separates it from the next.
+        rule = image.pixelColor(int(option.rect.center().x() * ratio),
+                                int(option.rect.bottom() * ratio))
+        assert rule.rgb() == view.palette().mid().color().rgb()
+    assert elided >= 1
+    assert view.horizontalScrollBar().maximum() == 0
+    assert not view.horizontalScrollBar().isVisible()
