@@ -312,7 +312,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("roadmap: interrupted", file=sys.stderr)
         return EXIT_USER
     except OSError as exc:
-        print(f"roadmap: {exc.strerror or exc}", file=sys.stderr)
+        where = f"{Path(exc.filename).name}: " if exc.filename else ""
+        print(f"roadmap: {where}{exc.strerror or exc}", file=sys.stderr)
         return EXIT_USER
 
 

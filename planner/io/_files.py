@@ -48,6 +48,11 @@ def write_atomic(out: Path, write: Callable[[IO[bytes]], Any]) -> None:
     except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
+        if out.is_dir():
+            raise RoadmapFileError(
+                f"cannot write {out.name}: it is a folder; give a file name, such as "
+                f"{out.name}/roadmap{out.suffix}"
+            ) from None
         raise RoadmapFileError(f"cannot write {out.name}: {exc.strerror or exc}") from None
     except BaseException:
         with contextlib.suppress(OSError):

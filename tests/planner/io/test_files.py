@@ -57,3 +57,15 @@ def test_save_a_copy_gets_the_mode_the_umask_gives(sample_path: Path, tmp_path: 
     with Roadmap.open(copy, read_only=True) as again:
         assert again.card_count() > 0
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".copy-")] == []
+
+
+def test_exporting_over_a_folder_names_it(sample_path: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "out.csv"
+    folder.mkdir()
+    done = subprocess.run([sys.executable, "-m", "planner.cli", "export", str(sample_path),
+                           str(folder)], capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 1
+    assert done.stderr == ("roadmap: cannot write out.csv: it is a folder; give a file name, "
+                           "such as out.csv/roadmap.csv\n")  # fmt: skip
+    assert list(folder.iterdir()) == []
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")]
