@@ -120,3 +120,13 @@ def test_changes_since_an_unknown_snapshot_is_one_line_exit_1(sample_path, tmp_p
     done = _run(str(sample_path), str(out), "--changes-since", "q3 review")
     assert done.returncode == 0, done.stderr
     assert out.exists()
+
+
+def test_documented_board_example_is_one_a4_page(sample_path, tmp_path):
+    """docs/export.md's first example: the "Executive summary" view as a board PDF."""
+    out = tmp_path / "board.pdf"
+    done = _run(str(sample_path), str(out), "--view", "Executive summary")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""  # no note: it fits
+    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True).stdout
+    assert "Pages:           1" in info and "842 x 595 pts (A4)" in info

@@ -45,7 +45,9 @@ MAX_SIDE_PX = 16_384
 MAX_MEGAPIXELS = 200
 # Text on paper must stay readable: no font below this many points.
 MIN_TEXT_PT = 6.0
-SCENE_MIN_FONT = 9.0  # the smallest pixel size ui.render draws text at
+# The smallest pixel size ui.render draws text at in an export: lane card counts and estimate
+# badges (10 px; titles, the time header and lane names are 12, milestone labels 11).
+SCENE_MIN_FONT = 10.0
 PNG_BASE_DPI = 96.0
 PAGE_SIZES = {
     "A4": QPageSize.PageSizeId.A4,
@@ -664,6 +666,22 @@ def _row_slices(picture: RoadmapPicture, body_h: float) -> list[tuple[float, flo
     return slices or [(0.0, max(picture.height, 1.0))]
 
 
+def _run_on_pages(picture: RoadmapPicture, page_w: float, page_h: float,
+                  avail_h: float) -> PagePlan | None:  # fmt: skip
+    """Too tall for one page: the whole date range across the page width at the smallest
+    readable text, lanes running on to the next pages; None when the time axis would get too
+    cramped for that (then the roadmap is tiled at its size on screen)."""
+    scale = MIN_TEXT_PT / SCENE_MIN_FONT
+    body_h = avail_h / scale - picture.header_h
+    if body_h < 3 * ROW_HEIGHT:
+        return None
+    least = ZOOM_PRESETS["year"] if picture.lens.fuzzy else ZOOM_PRESETS["quarters"]
+    if picture.fit_px_per_day(page_w / scale - picture.label_w) < least:
+        return None
+    pages = [_Page(picture.x0, picture.x1, y0, y1) for y0, y1 in _row_slices(picture, body_h)]
+    return PagePlan(scale, pages, page_w, page_h)
+
+
 def plan_pages(picture: RoadmapPicture, page_w: float, page_h: float, fit: str) -> PagePlan:
     """Lay the picture out on pages of page_w x page_h points: fit on one, or tile."""
     notes: list[str] = []
@@ -675,6 +693,13 @@ def plan_pages(picture: RoadmapPicture, page_w: float, page_h: float, fit: str) 
             picture.fit_px_per_day(page_w / scale - picture.label_w)
             page = _Page(picture.x0, picture.x1, 0.0, picture.height)
             return PagePlan(scale, [page], page_w, page_h, notes)
+        run_on = _run_on_pages(picture, page_w, page_h, avail_h)
+        if run_on is not None:
+            run_on.notes.append(
+                _tr("fitting on one page would make text smaller than 6 pt, so the roadmap is "
+                    "fitted to the page width and runs on to %1 pages, top to bottom")
+                .replace("%1", str(len(run_on.pages))))  # fmt: skip
+            return run_on
         notes.append(_tr("fitting on one page would make text smaller than 6 pt, so the roadmap "
                          "is tiled across pages instead"))  # fmt: skip
     scale = TILE_SCALE
