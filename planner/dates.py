@@ -222,8 +222,27 @@ def iter_ticks(
         count += 1
 
 
-def header_units(px_per_day: float, show_sprints: bool = False) -> tuple[str, str]:
-    """(upper, lower) header rows for a zoom level: the finer the zoom, the finer the ticks."""
+# The finest header unit each view precision may show (a coarse view never names a day).
+_FINEST = {"month": "month", "quarter": "quarter", "nnl": "quarter"}
+_RANK = {"day": 0, "week": 1, "sprint": 1, "month": 2, "quarter": 3, "year": 4}
+
+
+def header_units(
+    px_per_day: float, show_sprints: bool = False, precision: str = "day"
+) -> tuple[str, str]:
+    """(upper, lower) header rows for a zoom level: the finer the zoom, the finer the ticks.
+
+    At month precision no row is finer than months, at quarter (and Now/Next/Later) precision
+    none is finer than quarters: the header never shows what the view rounds away.
+    """
+    upper, lower = _zoom_units(px_per_day, show_sprints)
+    finest = _FINEST.get(precision)
+    if finest is None or _RANK[lower] >= _RANK[finest]:
+        return upper, lower
+    return ("year", finest)
+
+
+def _zoom_units(px_per_day: float, show_sprints: bool) -> tuple[str, str]:
     if px_per_day >= 14:
         return ("month", "sprint" if show_sprints else "day")
     if px_per_day >= 2.5:

@@ -16,6 +16,8 @@ BAR_HEIGHT = 24
 LANE_PADDING = 8
 MIN_LANE_HEIGHT = 46
 COLLAPSED_HEIGHT = 28
+# Room at the top of a lane that holds milestones: their labels sit there, above the bars.
+MILESTONE_ROW = 14
 MIN_PX_PER_DAY = 0.05
 MAX_PX_PER_DAY = 200.0
 ZOOM_PRESETS = {"weeks": 24.0, "months": 6.0, "quarters": 2.0, "year": 0.9}
@@ -105,11 +107,11 @@ def row_count(rows: Mapping[int, int]) -> int:
     return max(rows.values(), default=-1) + 1
 
 
-def lane_height(rows: int, collapsed: bool = False) -> int:
-    """Height of a lane holding ``rows`` rows of cards."""
+def lane_height(rows: int, collapsed: bool = False, strip: float = 0.0) -> float:
+    """Height of a lane holding ``rows`` rows of cards below a milestone strip of ``strip``."""
     if collapsed:
         return COLLAPSED_HEIGHT
-    return max(MIN_LANE_HEIGHT, 2 * LANE_PADDING + max(1, rows) * ROW_HEIGHT)
+    return max(MIN_LANE_HEIGHT, strip + 2 * LANE_PADDING + max(1, rows) * ROW_HEIGHT)
 
 
 @dataclass(frozen=True)
@@ -119,30 +121,41 @@ class LaneBox:
     lane_id: int
     top: float
     height: float
+    strip: float = 0.0  # room for milestone labels above the first row
 
     @property
     def bottom(self) -> float:
         return self.top + self.height
 
+    @property
+    def rows_top(self) -> float:
+        """The top y of the first row of cards."""
+        return self.top + self.strip + LANE_PADDING
 
-def lane_boxes(lanes: Sequence[tuple[int, int, bool]], top: float = 0.0) -> list[LaneBox]:
-    """Stack lanes (id, rows, collapsed) from ``top`` down, each as tall as its rows need."""
+
+def lane_boxes(
+    lanes: Sequence[tuple[int, int, bool] | tuple[int, int, bool, bool]], top: float = 0.0
+) -> list[LaneBox]:
+    """Stack lanes (id, rows, collapsed[, has milestones]) from ``top`` down, each as tall as
+    its rows need; a lane with milestones gets a strip above its rows for their labels."""
     result = []
     y = top
-    for lane_id, rows, collapsed in lanes:
-        h = lane_height(rows, collapsed)
-        result.append(LaneBox(lane_id, y, h))
+    for spec in lanes:
+        lane_id, rows, collapsed = spec[0], spec[1], spec[2]
+        strip = MILESTONE_ROW if len(spec) > 3 and spec[3] and not collapsed else 0.0
+        h = lane_height(rows, collapsed, strip)
+        result.append(LaneBox(lane_id, y, h, strip))
         y += h
     return result
 
 
 def card_y(box: LaneBox, row: int) -> float:
     """The top y of a bar in ``row`` of a lane."""
-    return box.top + LANE_PADDING + row * ROW_HEIGHT + (ROW_HEIGHT - BAR_HEIGHT) / 2
+    return box.rows_top + row * ROW_HEIGHT + (ROW_HEIGHT - BAR_HEIGHT) / 2
 
 
 def row_at(box: LaneBox, y: float) -> int:
-    return max(0, int((y - box.top - LANE_PADDING) // ROW_HEIGHT))
+    return max(0, int((y - box.rows_top) // ROW_HEIGHT))
 
 
 def lane_at(boxes: Sequence[LaneBox], y: float) -> LaneBox | None:

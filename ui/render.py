@@ -63,6 +63,11 @@ class Theme:
     highlight: QColor = field(default_factory=lambda: QColor("#ffd43b"))
     sprint_band: QColor = field(default_factory=lambda: QColor(26, 115, 232, 18))
     font: QFont = field(default_factory=QFont)
+    text_scale: float = 1.0  # larger type on a projector (presentation mode)
+
+    def px(self, pixels: float) -> int:
+        """A text size in pixels at this theme's text scale."""
+        return max(1, int(round(pixels * self.text_scale)))
 
     @classmethod
     def from_palette(cls, palette: QPalette, font: QFont | None = None) -> Theme:
@@ -169,6 +174,22 @@ def fmt_estimate(value: float | None) -> str:
     return f"{value:g}"
 
 
+def card_colors(
+    color: str | QColor, theme: Theme, *, status: str | None = None, dimmed: bool = False
+) -> tuple[QColor, QColor]:
+    """A bar's fill and its text colour. A dropped card is faded, but painted opaque so its
+    title is chosen against the colour the reader sees, and stays readable."""
+    fill = _color(color)
+    if dimmed:
+        fill.setAlpha(90)
+        ink = text_color_on(fill)
+        ink.setAlpha(140)
+        return fill, ink
+    if status == "dropped":
+        fill = _blend(theme.background, fill, 0.45)
+    return fill, text_color_on(fill)
+
+
 def paint_card(
     painter: QPainter,
     rect: QRectF,
@@ -191,9 +212,7 @@ def paint_card(
 
     ``text_from`` keeps the title readable when the bar starts off screen: the text starts there.
     """
-    fill = _color(color)
-    if status == "dropped" or dimmed:
-        fill.setAlpha(90 if dimmed else 140)
+    fill, ink = card_colors(color, theme, status=status, dimmed=dimmed)
     w = rect.width()
     if w < 6:
         painter.fillRect(rect, fill)
@@ -224,17 +243,14 @@ def paint_card(
                 painter.drawLine(QLineF(x, rect.top() + 6, x, rect.bottom() - 6))
     if w < 28:
         return
-    font, _ = sized_font(theme.font, max(9, int(rect.height() * 0.5)))
+    font, _ = sized_font(theme.font, max(9, theme.px(rect.height() * 0.5)))
     painter.setFont(font)
-    ink = text_color_on(fill)
-    if dimmed:
-        ink.setAlpha(140)
     left = rect.left() + HANDLE + 2
     if text_from is not None and left < text_from + 4 < rect.right() - 80:
         left = text_from + 4
     right = rect.right() - HANDLE - 2
     if w >= 110:
-        badge_font, fm = sized_font(theme.font, max(8, int(rect.height() * 0.42)))
+        badge_font, fm = sized_font(theme.font, max(8, theme.px(rect.height() * 0.42)))
         painter.setFont(badge_font)
         est = fmt_estimate(estimate) if "estimate" in fields else ""
         if est:
@@ -297,6 +313,24 @@ def paint_change_badge(painter: QPainter, corner: QPointF, kind: str, theme: The
         painter.drawLine(QLineF(c.x(), c.y() - 2.5, c.x(), c.y() + 2.5))
 
 
+def milestone_font(theme: Theme) -> QFont:
+    """The bold font of milestone labels."""
+    font = QFont(sized_font(theme.font, theme.px(11))[0])
+    font.setBold(True)
+    return font
+
+
+MILESTONE_SIZE = 8.0  # half the diamond's width
+
+
+def milestone_label_box(x: float, top: float, shown: str, theme: Theme) -> QRectF:
+    """The box of a milestone's (elided) label beside its diamond at ``x``, ``top``."""
+    fm = QFontMetricsF(milestone_font(theme))
+    cy = top + MILESTONE_SIZE + 1
+    h = max(16.0, fm.height() + 2)
+    return QRectF(x + MILESTONE_SIZE + 2, cy - h / 2, fm.horizontalAdvance(shown) + 8, h)
+
+
 def paint_milestone(
     painter: QPainter,
     x: float,
@@ -322,12 +356,10 @@ def paint_milestone(
     painter.setBrush(c)
     painter.drawPolygon(diamond)
     if show_label and label and label_width > 24:
-        font = QFont(theme.font)
-        font.setPixelSize(11)
-        font.setBold(True)
+        font = milestone_font(theme)
         painter.setFont(font)
         shown = ELIDE.elide(label, label_width - 8, font)
-        box = QRectF(x + size + 2, cy - 8, QFontMetricsF(font).horizontalAdvance(shown) + 8, 16)
+        box = milestone_label_box(x, top, shown, theme)
         back = QColor(theme.background)
         back.setAlpha(215)
         painter.setPen(Qt.PenStyle.NoPen)
@@ -376,9 +408,10 @@ def _blend(base: QColor, tint: QColor, amount: float) -> QColor:
 def paint_grid(
     painter: QPainter, rect: QRectF, scale: TimeScale, theme: Theme, show_sprints: bool = False,
     sprint_start: dt.date | None = None, sprint_length: int = 14, week_start: int = 0,
+    precision: str = "day",
 ) -> None:  # fmt: skip
     """Vertical lines at the header's ticks, stronger at the upper row's."""
-    upper, lower = dates.header_units(scale.px_per_day, show_sprints)
+    upper, lower = dates.header_units(scale.px_per_day, show_sprints, precision)
     lo, hi = scale.date_at(rect.left()), scale.date_at(rect.right())
     for unit, pen in ((lower, QPen(theme.grid, 1)), (upper, QPen(theme.grid_major, 1))):
         if unit == "day" and scale.px_per_day < 4:
@@ -459,6 +492,90 @@ def paint_ghost(painter: QPainter, ghost: QRectF, current: QRectF | None, theme:
         painter.drawLine(QLineF(b, p))
 
 
+_STRIDES = (1, 2, 3, 5, 10, 15)
+
+
+def _tick_index(tick: dates.Tick, unit: str) -> int:
+    """A number per tick that stays the same while scrolling, to label every Nth one."""
+    day = tick.start
+    if unit == "day":
+        return day.day - 1  # 1, 6, 11 ... from each month's first day
+    if unit in ("week", "sprint"):
+        return day.toordinal() // 7
+    if unit == "month":
+        return day.year * 12 + day.month - 1
+    if unit == "quarter":
+        return day.year * 4 + (day.month - 1) // 3
+    return day.year
+
+
+@dataclass(frozen=True)
+class HeaderLabel:
+    """One label of the time header: its row (0 upper, 1 lower), cell and text."""
+
+    row: int
+    cell: QRectF
+    text: str
+
+
+def header_font(theme: Theme, row_h: float) -> tuple[QFont, QFontMetricsF]:
+    """The header's font: it grows with the row (the window makes the header taller for
+    larger text), so the text scale is not applied twice."""
+    return sized_font(theme.font, max(9, int(row_h * 0.55)))
+
+
+def header_layout(
+    rect: QRectF, scale: TimeScale, scene_x0: float, theme: Theme, *,
+    show_sprints: bool = False, sprint_start: dt.date | None = None, sprint_length: int = 14,
+    week_start: int = 0, precision: str = "day",
+) -> tuple[list[tuple[int, float]], list[HeaderLabel]]:  # fmt: skip
+    """Where the header's tick lines (row, x) and labels go.
+
+    Where labels are too wide for one cell (two-digit days when zoomed out a little), every
+    Nth tick is labelled, at places that do not move while scrolling, instead of leaving gaps.
+    """
+    upper, lower = dates.header_units(scale.px_per_day, show_sprints, precision)
+    lo = scale.date_at(scene_x0)
+    hi = scale.date_at(scene_x0 + rect.width())
+    row_h = rect.height() / 2
+    _, fm = header_font(theme, row_h)
+    lines: list[tuple[int, float]] = []
+    labels: list[HeaderLabel] = []
+    for row, unit in enumerate((upper, lower)):
+        top = rect.top() + row * row_h
+        ticks = list(dates.iter_ticks(unit, lo, hi, sprint_start, sprint_length, week_start))
+        spans = [(rect.left() + scale.x_for_date(t.start) - scene_x0,
+                  rect.left() + scale.x_for_date(t.end) - scene_x0) for t in ticks]  # fmt: skip
+        lines += [(row, x0) for x0, _ in spans]
+        stride = 1
+        if ticks:
+            need = max(fm.horizontalAdvance(t.short) for t in ticks) + 6
+            narrowest = min(x1 - x0 for x0, x1 in spans)
+            stride = next((n for n in _STRIDES if n * narrowest >= need), 0)
+        if stride == 0:
+            continue
+        chosen = [i for i, t in enumerate(ticks) if _tick_index(t, unit) % stride == 0]
+        for k, i in enumerate(chosen):
+            x0 = spans[i][0]
+            x1 = spans[chosen[k + 1]][0] if k + 1 < len(chosen) else spans[-1][1]
+            if stride > 1:
+                x1 = min(x1, spans[min(i + stride, len(spans)) - 1][1])
+                if unit == "day":  # a label never reaches into the next month
+                    nxt = dates.add_months(dates.month_start(ticks[i].start), 1)
+                    x1 = min(x1, rect.left() + scale.x_for_date(nxt) - scene_x0)
+            left = max(x0, rect.left())
+            cell = QRectF(left + 4, top, min(x1, rect.right()) - left - 6, row_h)
+            if cell.width() <= 4:
+                continue
+            text = ticks[i].label if stride == 1 else ticks[i].short
+            if fm.horizontalAdvance(text) > cell.width():
+                text = ticks[i].short
+                if fm.horizontalAdvance(text) > cell.width():
+                    continue
+            labels.append(HeaderLabel(row, cell, text))
+    return lines, labels
+
+
 def paint_time_header(
     painter: QPainter,
     rect: QRectF,
@@ -471,36 +588,29 @@ def paint_time_header(
     sprint_length: int = 14,
     week_start: int = 0,
     today: dt.date | None = None,
+    precision: str = "day",
 ) -> None:
-    """The two-row time header for the scene x range starting at ``scene_x0`` painted into rect."""
+    """The two-row time header for the scene x range starting at ``scene_x0`` painted into rect.
+
+    ``precision`` is the view's date precision: a month or quarter view shows no days or weeks.
+    """
     painter.save()
     painter.setClipRect(rect)
     painter.fillRect(rect, theme.header_bg)
-    upper, lower = dates.header_units(scale.px_per_day, show_sprints)
-    lo = scale.date_at(scene_x0)
-    hi = scale.date_at(scene_x0 + rect.width())
     row_h = rect.height() / 2
-    font, fm = sized_font(theme.font, max(9, int(row_h * 0.55)))
+    font, _ = header_font(theme, row_h)
     painter.setFont(font)
-    grid_pen = QPen(theme.grid_major, 1)
-    for row, unit in enumerate((upper, lower)):
+    lines, labels = header_layout(
+        rect, scale, scene_x0, theme, show_sprints=show_sprints, sprint_start=sprint_start,
+        sprint_length=sprint_length, week_start=week_start, precision=precision,
+    )  # fmt: skip
+    painter.setPen(QPen(theme.grid_major, 1))
+    for row, x in lines:
         top = rect.top() + row * row_h
-        for tick in dates.iter_ticks(unit, lo, hi, sprint_start, sprint_length, week_start):
-            x0 = rect.left() + scale.x_for_date(tick.start) - scene_x0
-            x1 = rect.left() + scale.x_for_date(tick.end) - scene_x0
-            painter.setPen(grid_pen)
-            painter.drawLine(QLineF(x0, top + (0 if row == 0 else row_h * 0.35), x0, top + row_h))
-            left = max(x0, rect.left())
-            cell = QRectF(left + 4, top, min(x1, rect.right()) - left - 6, row_h)
-            if cell.width() <= 4:
-                continue
-            text = tick.label
-            if fm.horizontalAdvance(text) > cell.width():
-                text = tick.short
-                if fm.horizontalAdvance(text) > cell.width():
-                    continue
-            painter.setPen(theme.text if row == 0 else theme.muted)
-            painter.drawText(cell, _LEFT, text)
+        painter.drawLine(QLineF(x, top + (0 if row == 0 else row_h * 0.35), x, top + row_h))
+    for label in labels:
+        painter.setPen(theme.text if label.row == 0 else theme.muted)
+        painter.drawText(label.cell, _LEFT, label.text)
     painter.setPen(QPen(theme.grid_major, 1))
     painter.drawLine(QLineF(rect.left(), rect.top() + row_h, rect.right(), rect.top() + row_h))
     painter.drawLine(QLineF(rect.left(), rect.bottom() - 0.5, rect.right(), rect.bottom() - 0.5))
@@ -527,6 +637,21 @@ class LaneLabel:
     count: int = 0
     dimmed: bool = False
     selected: bool = False
+    backlog: int = 0  # undated cards of the lane, waiting in the backlog
+
+    @property
+    def count_text(self) -> str:
+        """'4 cards', or '4 cards · 2 in backlog' when some of the lane's cards are undated."""
+        text = f"{self.count} card" + ("" if self.count == 1 else "s")
+        if self.backlog:
+            text += f" · {self.backlog} in backlog"
+        return text
+
+    @property
+    def total_text(self) -> str:
+        """Every card of the lane, dated or not (beside a collapsed lane's name)."""
+        total = self.count + self.backlog
+        return f"{total} card" + ("" if total == 1 else "s")
 
 
 def paint_lane_labels(
@@ -540,8 +665,10 @@ def paint_lane_labels(
     painter.save()
     painter.setClipRect(rect)
     painter.fillRect(rect, theme.header_bg)
-    font, _ = sized_font(theme.font, 12)
-    small, _ = sized_font(theme.font, 10)
+    font, fm = sized_font(theme.font, theme.px(12))
+    small, small_fm = sized_font(theme.font, theme.px(10))
+    name_h = max(18.0, fm.height() + 2)
+    count_h = max(14.0, small_fm.height() + 1)
     for lab in labels:
         r = QRectF(rect.left(), lab.top, rect.width(), lab.height)
         if not r.intersects(rect):
@@ -564,19 +691,21 @@ def paint_lane_labels(
         if lab.dimmed:
             ink.setAlpha(110)
         painter.setPen(ink)
-        text_rect = QRectF(r.left() + 24, r.top() + 4, r.width() - 30, 18)
+        text_rect = QRectF(r.left() + 24, r.top() + 4, r.width() - 30, name_h)
         painter.drawText(text_rect, _LEFT,
                          ELIDE.elide(lab.name, text_rect.width(), font))  # fmt: skip
-        if lab.height >= 40 or lab.collapsed:
+        if lab.collapsed:
             painter.setFont(small)
             painter.setPen(theme.muted)
-            count = f"{lab.count} card" + ("" if lab.count == 1 else "s")
-            if lab.collapsed:
-                painter.drawText(QRectF(r.right() - 70, r.top() + 4, 64, 18),
-                                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, count)
-            else:
-                painter.drawText(QRectF(r.left() + 24, r.top() + 22, r.width() - 30, 14),
-                                 _LEFT, count)
+            painter.drawText(QRectF(r.right() - 70, r.top() + 4, 64, 18),
+                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+                             lab.total_text)  # fmt: skip
+        elif lab.height >= 4 + name_h + count_h:
+            painter.setFont(small)
+            painter.setPen(theme.muted)
+            count_rect = QRectF(r.left() + 24, r.top() + 4 + name_h, r.width() - 30, count_h)
+            painter.drawText(count_rect, _LEFT,
+                             ELIDE.elide(lab.count_text, count_rect.width(), small))  # fmt: skip
         painter.setPen(QPen(theme.grid_major, 1))
         painter.drawLine(QLineF(r.left(), r.bottom(), r.right(), r.bottom()))
     painter.setPen(QPen(theme.grid_major, 1))

@@ -97,3 +97,12 @@ def test_header_units_follow_zoom():
     assert dates.header_units(6.0, show_sprints=True) == ("month", "sprint")
     assert dates.header_units(2.0) == ("quarter", "month")
     assert dates.header_units(0.5) == ("year", "quarter")
+
+
+def test_header_units_never_go_below_the_view_precision():
+    for ppd in (200.0, 24.0, 6.0, 2.0, 0.5, 0.1):
+        assert dates.header_units(ppd, precision="day") == dates.header_units(ppd)
+        upper, lower = dates.header_units(ppd, precision="quarter")
+        assert lower in ("quarter", "year") and upper == "year"
+        assert dates.header_units(ppd, True, precision="nnl")[1] in ("quarter", "year")
+        assert dates.header_units(ppd, precision="month")[1] in ("month", "quarter", "year")

@@ -77,3 +77,12 @@ def test_lanes_grow_with_their_rows():
     assert lane_at(boxes, -100) == boxes[0]
     assert lane_at(boxes, 1e9) == boxes[2]
     assert card_y(boxes[1], 1) - card_y(boxes[1], 0) == ROW_HEIGHT
+
+
+def test_a_lane_with_milestones_has_a_strip_above_its_first_row():
+    plain, marked = lane_boxes([(1, 2, False), (2, 2, False, True)], top=0)
+    assert marked.strip > 0 and plain.strip == 0
+    assert marked.height == plain.height + marked.strip
+    assert card_y(marked, 0) - marked.top == card_y(plain, 0) - plain.top + marked.strip
+    collapsed = lane_boxes([(3, 2, True, True)])[0]
+    assert collapsed.strip == 0

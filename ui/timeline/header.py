@@ -44,6 +44,7 @@ class TimeHeader(QWidget):
             painter, QRectF(self.rect()), scene.time_scale, x0, scene.theme,
             show_sprints=scene.show_sprints, sprint_start=info.sprint_start,
             sprint_length=info.sprint_length, week_start=info.week_start, today=scene.today,
+            precision=scene.lens.precision,
         )  # fmt: skip
         painter.end()
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 CARD_TYPE = 65536 + 1  # QGraphicsItem.UserType + 1
 MILESTONE_TYPE = 65536 + 2
+DEPENDENCY_TYPE = 65536 + 3
 _PAD = render.HANDLE
 
 
@@ -143,3 +144,37 @@ class MilestoneItem(QGraphicsItem):
                                scene.theme, selected=self.isSelected(),
                                label_width=self.label_width)  # fmt: skip
         painter.setPen(Qt.PenStyle.NoPen)
+
+
+class DependencyLayer(QGraphicsItem):
+    """Every dependency arrow, drawn under the bars so no line ever runs across a title.
+
+    One item for all arrows (not one per arrow); it is never hit by the mouse.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rect = QRectF()
+        self.setZValue(5)  # above the lanes (the background), below bars (10) and milestones
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
+
+    def type(self) -> int:  # noqa: A003 - Qt override
+        return int(DEPENDENCY_TYPE)
+
+    def set_rect(self, rect: QRectF) -> None:
+        if rect != self._rect:
+            self.prepareGeometryChange()
+            self._rect = QRectF(rect)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
+        return self._rect
+
+    def shape(self) -> QPainterPath:
+        return QPainterPath()  # clicks and rubber bands pass through to what is below
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:  # fmt: skip
+        scene: TimelineScene | None = self.scene()  # type: ignore[assignment]
+        if scene is not None:
+            scene.paint_dependencies(painter, QRectF(option.exposedRect))

@@ -30,7 +30,7 @@ from planner.lens import Lens, color_for
 from planner.model import Card, Dependency, Lane, Milestone, Objective
 from planner.store import Change
 from ui import render
-from ui.timeline.items import CardItem, MilestoneItem
+from ui.timeline.items import CardItem, DependencyLayer, MilestoneItem
 
 NO_LANE = -1  # the key of the band holding dated cards that have no lane
 MILESTONE_STRIP = 26  # room above the first lane for roadmap-wide milestones
@@ -83,6 +83,7 @@ class TimelineScene(QGraphicsScene):
         self.rows: dict[int, dict[int, int]] = {}
         self.by_lane: dict[int, set[int]] = {}
         self.lane_counts: dict[int, int] = {}
+        self.backlog: dict[int, int | None] = {}  # undated cards the lens shows -> their lane
         self.deps: list[Dependency] = []
         self.objectives: dict[int, Objective] = {}
         self.info = self.roadmap.info()
@@ -92,6 +93,8 @@ class TimelineScene(QGraphicsScene):
         self.time_scale = TimeScale(dates.month_start(dates.add_days(lo, -31)), px_per_day)
         self._extent = (lo, max(span[1], self.today) if span else self.today)
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
+        self.dependency_layer = DependencyLayer()
+        self.addItem(self.dependency_layer)
         self._pending: set[int] = set()
         self._idle = QTimer(self)
         self._idle.setInterval(0)
@@ -128,15 +131,39 @@ class TimelineScene(QGraphicsScene):
         self._read_lanes()
         self.deps = self.roadmap.dependencies()
         shared = getattr(self.document, "cards", None)  # the window's one read of the cards
+        self.backlog = {}
         for card in shared() if callable(shared) else self.roadmap.cards():
             if self._shows(card):
                 self._add_card_item(card, add=False)
+            else:
+                self._note_backlog(card)
         for m in self.roadmap.milestones():
             self._add_milestone_item(m)
         self._relayout(None)
         # Placed before they join the scene: the index is built once, not updated per move.
         for item in self.card_items.values():
             self.addItem(item)
+
+    def _note_backlog(self, card: Card) -> None:
+        """Keep count of the undated cards of each lane (the lane names say how many)."""
+        if card.scheduled or not self.lens.includes(card):
+            self.backlog.pop(card.id, None)
+        else:
+            self.backlog[card.id] = card.lane_id
+
+    def backlog_count(self, key: int) -> int:
+        """How many undated cards of this lane band wait in the backlog."""
+        if key == NO_LANE:
+            return 0  # undated cards without a lane are the backlog's own
+        return sum(1 for lane_id in self.backlog.values() if lane_id == key)
+
+    def milestone_x(self, m: Milestone) -> float:
+        """Where a milestone sits: its day, or the middle of its month or quarter in a view
+        that rounds dates, so it reads as "in Q1" like the bars and never names a day."""
+        lo, hi = self.lens.display_dates(m.date, m.date)
+        if lo == hi:
+            return self.time_scale.x_for_date(m.date)
+        return (self.time_scale.x_for_date(lo) + self.time_scale.x_after(hi)) / 2
 
     def _read_lanes(self) -> None:
         self.lanes = [lane for lane in self.roadmap.lanes() if self.lens.lane_visible(lane.id)]
@@ -229,9 +256,11 @@ class TimelineScene(QGraphicsScene):
 
     def _place_boxes(self) -> None:
         specs = []
+        marked = {i.milestone.lane_id for i in self.milestone_items.values()}
         for key in self.lane_keys:
             lane = self.lanes_by_id.get(key)
-            specs.append((key, row_count(self.rows.get(key, {})), bool(lane and lane.collapsed)))
+            specs.append((key, row_count(self.rows.get(key, {})), bool(lane and lane.collapsed),
+                          key in marked))  # fmt: skip
         self.box_list = lane_boxes(specs, top=MILESTONE_STRIP)
         self.boxes = {b.lane_id: b for b in self.box_list}
         self.lane_counts = {k: len(self.by_lane.get(k, ())) for k in self.lane_keys}
@@ -300,7 +329,7 @@ class TimelineScene(QGraphicsScene):
         bottom = self.box_list[-1].bottom if self.box_list else MILESTONE_STRIP + 40
         for item in self.milestone_items.values():
             m = item.milestone
-            x = self.time_scale.x_for_date(m.date)
+            x = self.milestone_x(m)
             box = self.boxes.get(m.lane_id) if m.lane_id is not None else None
             if box is not None:
                 item.set_geometry(x, box.top + 1, box.height - 1)
@@ -352,6 +381,7 @@ class TimelineScene(QGraphicsScene):
         if not index.contains(self.extent_rect) or index.width() > 8 * self.extent_rect.width() \
                 or index.height() > self.extent_rect.height() + 8000:  # fmt: skip
             self.setSceneRect(QRectF(2 * x0, 0, 2 * (x1 - x0), bottom + 2000))
+        self.dependency_layer.set_rect(self.sceneRect())
         self.extent_changed.emit(self.extent_rect)
 
     def set_px_per_day(self, px_per_day: float) -> None:
@@ -405,6 +435,7 @@ class TimelineScene(QGraphicsScene):
                     card_ids.update(c.ids)
         touched: set[int] = set()
         for cid in removed:
+            self.backlog.pop(cid, None)
             item = self.card_items.pop(cid, None)
             if item is not None:
                 key = self.lane_key(item.card)
@@ -415,6 +446,9 @@ class TimelineScene(QGraphicsScene):
             fresh = self.roadmap.cards_by_id(card_ids - removed)
             for cid in card_ids - removed:
                 card = fresh.get(cid)
+                self.backlog.pop(cid, None)
+                if card is not None and not self._shows(card):
+                    self._note_backlog(card)
                 item = self.card_items.get(cid)
                 if item is not None:
                     old_key = self.lane_key(item.card)
@@ -448,7 +482,13 @@ class TimelineScene(QGraphicsScene):
             self.milestone_items.clear()
             for m in self.roadmap.milestones():
                 self._add_milestone_item(m)
-            self._place_milestones()
+            strips = {b.lane_id for b in self.box_list if b.strip}
+            marked = {i.milestone.lane_id for i in self.milestone_items.values()}
+            if strips != {k for k in self.lane_keys if k in marked
+                          and not (k in self.lanes_by_id and self.lanes_by_id[k].collapsed)}:
+                self._relayout(None)  # a lane gained or lost its milestone strip
+            else:
+                self._place_milestones()
 
     def _refresh_lanes(self) -> None:
         """Lanes were added, removed, renamed, recoloured, collapsed or reordered."""
@@ -581,7 +621,8 @@ class TimelineScene(QGraphicsScene):
             dimmed = self.spotlight is not None and self.spotlight != box.lane_id
             count = self.lane_counts.get(box.lane_id, 0)
             result.append(render.LaneLabel(name, box.top - y0, box.height, color,
-                                           bool(lane and lane.collapsed), count, dimmed))
+                                           bool(lane and lane.collapsed), count, dimmed,
+                                           backlog=self.backlog_count(box.lane_id)))
         return result
 
     # ----- painting
@@ -599,14 +640,22 @@ class TimelineScene(QGraphicsScene):
             render.paint_sprint_bands(painter, rect, self.time_scale, info.sprint_start,
                                       info.sprint_length, self.theme)  # fmt: skip
         render.paint_grid(painter, rect, self.time_scale, self.theme, self.show_sprints,
-                          info.sprint_start, info.sprint_length, info.week_start)  # fmt: skip
+                          info.sprint_start, info.sprint_length, info.week_start,
+                          self.lens.precision)  # fmt: skip
         bottom = self.box_list[-1].bottom if self.box_list else rect.bottom()
         x = self.time_scale.x_for_date(self.today)
         if rect.left() - 2 <= x <= rect.right() + 2:
             render.paint_today_line(painter, x, rect.top(), min(rect.bottom(), bottom), self.theme)
 
-    def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:  # noqa: N802
-        rect = QRectF(rect)
+    def shows_dependencies(self) -> bool:
+        """Arrows join exact days; a view that rounds to months or quarters leaves them out,
+        as rounded bars would draw them backwards (a quarter's end to the same quarter's start)."""
+        return not self.lens.fuzzy
+
+    def paint_dependencies(self, painter: QPainter, rect: QRectF) -> None:
+        """Arrows from a predecessor's bar end to its successor's bar start (under the bars)."""
+        if not self.deps or not self.shows_dependencies():
+            return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         items = self.card_items
         for dep in self.deps:
@@ -622,6 +671,10 @@ class TimelineScene(QGraphicsScene):
             ca, cb = a.card, b.card
             violated = bool(ca.end and cb.start and cb.start <= max(ca.end, ca.start or ca.end))
             render.paint_dependency(painter, start, end, self.theme, violated)
+
+    def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:  # noqa: N802
+        rect = QRectF(rect)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         for ghost in self.ghosts:
             gbox = self.boxes.get(ghost.lane_id if ghost.lane_id in self.boxes else NO_LANE)
             if gbox is None:

@@ -95,6 +95,7 @@ class TimelineView(QGraphicsView):
         self._syncing = False
         self._drag: _Drag | None = None
         self._placed = False
+        self._text_scale = 1.0
         self.timeline_scene = TimelineScene(document, self)
         self.timeline_scene.show_sprints = bool(settings.get("show_sprints"))
         self.timeline_scene.read_only = self._read_only
@@ -409,9 +410,48 @@ class TimelineView(QGraphicsView):
             return
         self.go_to_today()
         self.verticalScrollBar().setValue(self.verticalScrollBar().minimum())
+        self.reveal_cards()
+
+    def shows_no_card(self) -> bool:
+        """True when the plan has dated cards in view but none of them is on screen."""
+        scene = self.timeline_scene
+        if not scene.card_items:
+            return False
+        area = self.mapToScene(self.viewport().rect()).boundingRect()
+        return not any(isinstance(i, CardItem) and i.isVisible() for i in scene.items(area))
+
+    def reveal_cards(self) -> bool:
+        """Fit the cards when none is on screen (a plan far from today, an import of old
+        issues), so the timeline never opens on an empty stretch; True when it did."""
+        if not self.shows_no_card():
+            return False
+        self.fit()
+        self.verticalScrollBar().setValue(self.verticalScrollBar().minimum())
+        return True
+
+    def set_text_scale(self, factor: float) -> None:
+        """Larger (or smaller) type on the timeline: bar titles, lane names, the time header
+        and milestone labels (presentation mode uses the "presentation text size" setting)."""
+        factor = min(max(float(factor), 0.5), 4.0)
+        if factor == self._text_scale:
+            return
+        self._text_scale = factor
+        self.timeline_scene.theme.text_scale = factor
+        self.setViewportMargins(*self._margins(), 0, 0)
+        self._place_strips()
+        self.resetCachedContent()
+        self.timeline_scene.refresh_items()
+        for m in self.timeline_scene.milestone_items.values():
+            m.update()
+        self._repaint_all()
+
+    @property
+    def text_scale(self) -> float:
+        return self._text_scale
 
     def _apply_palette(self) -> None:
         self.timeline_scene.theme = render.Theme.from_palette(self.palette(), self.font())
+        self.timeline_scene.theme.text_scale = self._text_scale
 
     def _item_at(self, pos: QPointF) -> tuple[str, QGraphicsItem] | None:
         """What a press at viewport ``pos`` grabs: a handle, a bar, a milestone, or nothing."""
@@ -482,7 +522,10 @@ class TimelineView(QGraphicsView):
         self._repaint_all()
 
     def _on_document_changed(self, changes: Any) -> None:
+        empty_before = not self.timeline_scene.card_items or self.shows_no_card()
         self.timeline_scene.apply_changes(changes)
+        if empty_before and any(c.entity == "card" and c.op == "added" for c in changes):
+            self.reveal_cards()  # an import into an empty view: show what came in
         wanted = self.document.selection
         items = self.timeline_scene.card_items
         if any(c in items and not items[c].isSelected() for c in wanted):
@@ -510,11 +553,19 @@ class TimelineView(QGraphicsView):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
+        self._place_strips()
+
+    def _place_strips(self) -> None:
         vp = self.viewport().geometry()
-        self.header.setGeometry(vp.left(), vp.top() - render.HEADER_HEIGHT, vp.width(),
-                                render.HEADER_HEIGHT)  # fmt: skip
-        self.lane_names.setGeometry(vp.left() - render.LANE_LABEL_WIDTH, vp.top(),
-                                    render.LANE_LABEL_WIDTH, vp.height())  # fmt: skip
+        label_w, header_h = self._margins()
+        self.header.setGeometry(vp.left(), vp.top() - header_h, vp.width(), header_h)
+        self.lane_names.setGeometry(vp.left() - label_w, vp.top(), label_w, vp.height())
+
+    def _margins(self) -> tuple[int, int]:
+        """Width of the lane names and height of the time header, grown with the text."""
+        f = self._text_scale
+        return round(render.LANE_LABEL_WIDTH * max(1.0, min(f, 2.0))), \
+            round(render.HEADER_HEIGHT * max(1.0, f))  # fmt: skip
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange):
@@ -588,7 +639,7 @@ class TimelineView(QGraphicsView):
             drag.started = True
         drag.last_pos = event.position()
         drag.last_mods = event.modifiers()
-        if drag.mode == "move" and event.position().x() < -render.LANE_LABEL_WIDTH:
+        if drag.mode == "move" and event.position().x() < -self._margins()[0]:
             self._drag_out(list(drag.origin))  # left past the lane names: onto another widget
             event.accept()
             return
