@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 from typing_extensions import override
 
-from planner.lens import Lens
+from planner.lens import EVERYTHING, Lens
 from ui import settings
 from ui.document import Document
 from ui.legend import LegendWidget
@@ -82,12 +83,17 @@ class Toast(QLabel):
         self.timer.timeout.connect(self.hide)
         self.hide()
 
-    def flash(self, text: str) -> None:
+    def flash(self, text: str, place: Any = None) -> None:
+        """Show ``text``; ``place`` picks the top-left for the toast's size (away from the
+        bars the audience is reading), else it sits centred near the bottom."""
         self.setText(text)
         self.adjustSize()
         parent = self.parentWidget()
         assert parent is not None
-        self.move((parent.width() - self.width()) // 2, parent.height() // 8)
+        if place is not None:
+            self.move(place(self.size()))
+        else:
+            self.move((parent.width() - self.width()) // 2, parent.height() - self.height() - 16)
         self.show()
         self.raise_()
         self.timer.start(TOAST_MS)
@@ -167,6 +173,9 @@ class Presenter(QObject):
         for room in (self.timeline, self.board):
             if room is not None and hasattr(room, "set_read_only"):
                 room.set_read_only(True)
+        timeline: Any = self.timeline
+        if timeline is not None and hasattr(timeline, "set_text_scale"):
+            timeline.set_text_scale(self._scale())
         self._build_overlay()
         self.set_spotlight(None)
         QApplication.instance().installEventFilter(self)  # type: ignore[union-attr]
@@ -198,6 +207,9 @@ class Presenter(QObject):
         for room in (self.timeline, self.board):
             if room is not None and hasattr(room, "set_read_only"):
                 room.set_read_only(bool(self.document.roadmap.read_only))
+        timeline: Any = self.timeline
+        if timeline is not None and hasattr(timeline, "set_text_scale"):
+            timeline.set_text_scale(1.0)
         board: Any = self.board
         if board is not None and hasattr(board, "controls"):
             board.controls.show()
@@ -249,6 +261,43 @@ class Presenter(QObject):
         self._overlay.raise_()
         self._update_plan_label()
 
+    def _toast_spot(self, size: QSize) -> QPoint:
+        """Where the view-name toast covers no bar: bottom centre above the legend, else
+        beside the legend, else centred over the time header at the top."""
+        w = self.window
+        width, height = size.width(), size.height()
+        overlay = self._overlay
+        legend = overlay.geometry() if overlay is not None and overlay.isVisible() \
+            else QRect(0, w.height(), 0, 0)  # fmt: skip
+        centre = (w.width() - width) // 2
+        spots = [QRect(centre, legend.top() - 12 - height, width, height),
+                 QRect(w.width() - width - 20, legend.bottom() - height, width, height),
+                 QRect(centre, 4, width, height)]  # fmt: skip
+        bars = self._bar_rects()
+        for spot in spots[:2]:
+            if spot.left() >= 0 and spot.top() >= 0 and not spot.intersects(legend) \
+                    and not any(spot.intersects(b) for b in bars):  # fmt: skip
+                return spot.topLeft()
+        return spots[2].topLeft()
+
+    def _timeline_shown(self) -> bool:
+        return self.current_widget() is self.timeline
+
+    def _bar_rects(self) -> list[QRect]:
+        """The bars on screen, in window coordinates (the timeline's; the board has none)."""
+        timeline: Any = self.timeline
+        if timeline is None or not self._timeline_shown():
+            return []
+        offset = timeline.viewport().mapTo(self.window, QPoint(0, 0))
+        lens = self.lens()
+        rects = []
+        for card in self.document.roadmap.cards():
+            if card.scheduled and lens.includes(card):
+                rect: QRect = timeline.card_rect(card.id)
+                if not rect.isEmpty():
+                    rects.append(rect.translated(offset))
+        return rects
+
     def _update_plan_label(self) -> None:
         """Name the scenario or snapshot on show, so nobody mistakes it for the plan."""
         if self.plan_label is None:
@@ -287,14 +336,21 @@ class Presenter(QObject):
         views = self.document.roadmap.views()
         if not views:
             if self.toast is not None:
-                self.toast.flash(self.window.tr("No saved views"))
+                self.toast.flash(self.window.tr("No saved views"), self._toast_spot)
             return
         current = self.document.active_view
         ids = [v.id for v in views]
-        if current is None or current.id not in ids:
-            index = 0 if step > 0 else len(views) - 1
-        else:
+        if current is not None and current.id in ids:
             index = (ids.index(current.id) + step) % len(views)
+        else:
+            # No saved view is active: the screen shows everything. If a saved view shows the
+            # same, that is where we are, so the first step moves on from it.
+            same = [i for i, v in enumerate(views)
+                    if dataclasses.replace(Lens.from_view(v), name=EVERYTHING) == Lens()]
+            if same:
+                index = (same[0] + step) % len(views)
+            else:
+                index = 0 if step > 0 else len(views) - 1
         view = views[index]
         self.document.set_active_view(view)
         if self.story_card is not None:
@@ -304,7 +360,7 @@ class Presenter(QObject):
             self._place_overlay()
         self.set_spotlight(None)
         if self.toast is not None:
-            self.toast.flash(view.name)
+            self.toast.flash(view.name, self._toast_spot)
         self.view_shown.emit(view)
 
     def visible_lanes(self) -> list[int]:

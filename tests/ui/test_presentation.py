@@ -61,18 +61,82 @@ def test_f5_enters_full_screen_with_the_chrome_hidden_and_esc_restores_it(window
 def test_page_down_and_up_step_through_the_saved_views(presenting, qtbot):
     window = presenting
     names = [v.name for v in window.roadmap.views()]
-    _key(window, Qt.Key.Key_PageDown)
-    assert window.document.active_view.name == names[0]
-    toast = window.presenter.toast
-    assert toast.isVisible() and toast.text() == names[0]
-    assert toast.textFormat() == Qt.TextFormat.PlainText
+    assert window.document.active_view is None and names[0] == "Everything"
+    # The window already shows everything, so the first Page Down moves on to the next view.
     _key(window, Qt.Key.Key_PageDown)
     assert window.document.active_view.name == names[1]
+    toast = window.presenter.toast
+    assert toast.isVisible() and toast.text() == names[1]
+    assert toast.textFormat() == Qt.TextFormat.PlainText
     assert window.view_switcher.currentText() == names[1]
+    _key(window, Qt.Key.Key_PageDown)
+    assert window.document.active_view.name == names[2 % len(names)]
     _key(window, Qt.Key.Key_PageUp)
+    _key(window, Qt.Key.Key_PageUp)
+    assert window.document.active_view.name == names[0]
     _key(window, Qt.Key.Key_PageUp)
     assert window.document.active_view.name == names[-1]
     qtbot.waitUntil(lambda: not toast.isVisible(), timeout=5000)
+
+
+def test_first_page_up_from_everything_goes_to_the_last_view(presenting):
+    window = presenting
+    names = [v.name for v in window.roadmap.views()]
+    _key(window, Qt.Key.Key_PageUp)
+    assert window.document.active_view.name == names[-1]
+
+
+def test_the_view_name_toast_covers_no_card(presenting, qtbot):
+    window = presenting
+    qtbot.waitUntil(lambda: window.isFullScreen() or window.isVisible())
+    _key(window, Qt.Key.Key_PageDown)
+    toast = window.presenter.toast
+    assert toast.isVisible()
+    timeline = window.timeline
+    box = toast.geometry()
+    assert not box.intersects(window.presenter._overlay.geometry())  # never on the legend
+    shown = [c for c in window.roadmap.cards() if c.scheduled]
+    for card in shown:
+        r = timeline.card_rect(card.id)
+        if r.isEmpty():
+            continue
+        on_window = r.translated(timeline.viewport().mapTo(window, QPoint(0, 0)))
+        assert not on_window.intersects(box), card.title
+
+
+def _ink(image, rows: int) -> int:
+    """Dark (text) pixels in the top ``rows`` rows of a grabbed widget, past the colour chip."""
+    count = 0
+    for y in range(min(rows, image.height())):
+        for x in range(24, image.width()):
+            if image.pixelColor(x, y).lightness() < 110:
+                count += 1
+    return count
+
+
+def test_presentation_enlarges_the_timeline_text(window, qtbot):
+    from ui import settings
+
+    timeline = window.timeline
+    card = next(c for c in window.roadmap.cards() if c.scheduled)
+    before_names = timeline.lane_names.grab().toImage()
+    assert timeline.text_scale == 1.0
+    assert settings.get("presentation_scale") > 1
+    with qtbot.waitSignal(window.presenter.entered):
+        window.presenter.action.trigger()
+    assert timeline.text_scale == pytest.approx(settings.get("presentation_scale"))
+    assert timeline.timeline_scene.theme.text_scale == timeline.text_scale
+    assert timeline.lane_names.width() > before_names.width()
+    assert timeline.header.height() > 44
+    qtbot.wait(10)
+    after_names = timeline.lane_names.grab().toImage()
+    # the same lane names, drawn larger: clearly more ink in the first lane's name
+    assert _ink(after_names, 60) > 1.3 * _ink(before_names, 60)
+    assert timeline.card_rect(card.id).isValid()
+    with qtbot.waitSignal(window.presenter.left):
+        _key(window, Qt.Key.Key_Escape)
+    assert timeline.text_scale == 1.0
+    assert timeline.lane_names.width() == before_names.width()
 
 
 def test_number_keys_spotlight_a_lane_and_zero_clears(presenting):
