@@ -185,6 +185,13 @@ def test_lane_names_count_the_lanes_backlog_cards_too(exec_plan):
         assert labels["Core"].count_text == "2 cards · 2 in backlog"
         assert labels["Other"].count_text == "2 cards"
         assert labels["Core"].total_text == "4 cards"
+        from planner.store import Change
+
+        below = next(c for c in r.cards() if c.title == "Below it")
+        r.update_card(below.id, start=None, end=None)  # moved to the backlog
+        scene.apply_changes([Change("card", "updated", (below.id,))])
+        labels = {lab.name: lab for lab in scene.lane_labels(0, 2000)}
+        assert labels["Other"].count_text == "1 card · 1 in backlog"
     finally:
         r.close()
 

@@ -84,6 +84,7 @@ class TimelineScene(QGraphicsScene):
         self.by_lane: dict[int, set[int]] = {}
         self.lane_counts: dict[int, int] = {}
         self.backlog: dict[int, int | None] = {}  # undated cards the lens shows -> their lane
+        self._backlog_counts: dict[int | None, int] | None = None
         self.deps: list[Dependency] = []
         self.objectives: dict[int, Objective] = {}
         self.info = self.roadmap.info()
@@ -132,6 +133,7 @@ class TimelineScene(QGraphicsScene):
         self.deps = self.roadmap.dependencies()
         shared = getattr(self.document, "cards", None)  # the window's one read of the cards
         self.backlog = {}
+        self._backlog_counts = None
         for card in shared() if callable(shared) else self.roadmap.cards():
             if self._shows(card):
                 self._add_card_item(card, add=False)
@@ -146,6 +148,7 @@ class TimelineScene(QGraphicsScene):
 
     def _note_backlog(self, card: Card) -> None:
         """Keep count of the undated cards of each lane (the lane names say how many)."""
+        self._backlog_counts = None
         if card.scheduled or not self.lens.includes(card):
             self.backlog.pop(card.id, None)
         else:
@@ -155,7 +158,12 @@ class TimelineScene(QGraphicsScene):
         """How many undated cards of this lane band wait in the backlog."""
         if key == NO_LANE:
             return 0  # undated cards without a lane are the backlog's own
-        return sum(1 for lane_id in self.backlog.values() if lane_id == key)
+        if self._backlog_counts is None:  # counted once per change, not per repaint
+            counts: dict[int | None, int] = {}
+            for lane_id in self.backlog.values():
+                counts[lane_id] = counts.get(lane_id, 0) + 1
+            self._backlog_counts = counts
+        return self._backlog_counts.get(key, 0)
 
     def milestone_x(self, m: Milestone) -> float:
         """Where a milestone sits: its day, or the middle of its month or quarter in a view
@@ -236,6 +244,8 @@ class TimelineScene(QGraphicsScene):
         grew = False
         for key in touched:
             grew |= self._stack(key)
+            if key in self.lane_counts:
+                self.lane_counts[key] = len(self.by_lane.get(key, ()))
         has_no_lane = bool(self.by_lane.get(NO_LANE))
         if has_no_lane != (NO_LANE in self.lane_keys):
             self.lane_keys = [lane.id for lane in self.lanes] + ([NO_LANE] if has_no_lane else [])
@@ -436,6 +446,7 @@ class TimelineScene(QGraphicsScene):
         touched: set[int] = set()
         for cid in removed:
             self.backlog.pop(cid, None)
+            self._backlog_counts = None
             item = self.card_items.pop(cid, None)
             if item is not None:
                 key = self.lane_key(item.card)
@@ -447,6 +458,7 @@ class TimelineScene(QGraphicsScene):
             for cid in card_ids - removed:
                 card = fresh.get(cid)
                 self.backlog.pop(cid, None)
+                self._backlog_counts = None
                 if card is not None and not self._shows(card):
                     self._note_backlog(card)
                 item = self.card_items.get(cid)
