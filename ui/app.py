@@ -330,6 +330,12 @@ def _quit_after_first_paint(window: MainWindow) -> None:
 
     def report() -> None:  # runs once the paint that triggered it has finished
         print(f"first-paint {time.time():.6f}", flush=True)
+        try:  # this process's own peak (ru_maxrss would include the parent's before exec)
+            status = Path("/proc/self/status").read_text()
+            peak = next(line.split()[1] for line in status.splitlines() if line[:6] == "VmHWM:")
+            print(f"peak-kb {peak}", flush=True)
+        except (OSError, StopIteration, IndexError):
+            pass
         QApplication.quit()
 
     class FirstPaint(QObject):
