@@ -21,6 +21,13 @@ DEPENDENCY_TYPE = 65536 + 3
 _PAD = render.HANDLE
 
 
+class Epoch:
+    """Counts moves of bars, so geometry derived from all bars (the arrows) is redone only
+    after something moved."""
+
+    value = 0
+
+
 class CardItem(QGraphicsItem):
     """A card's bar; its geometry comes from the scene's layout, never from a mouse drag."""
 
@@ -29,6 +36,8 @@ class CardItem(QGraphicsItem):
         self.card = card
         self.card_id = card.id
         self.width = float(render.MIN_BAR)
+        self.scene_x = 0.0  # the position, kept here as reading pos() from Qt is slow
+        self.scene_y = 0.0
         self._bounds = self._compute_bounds()
         self.flagged = False
         self.color = "#8c8c8c"
@@ -45,9 +54,12 @@ class CardItem(QGraphicsItem):
             self.prepareGeometryChange()
             self.width = width
             self._bounds = self._compute_bounds()
-        pos = self.pos()
-        if pos.x() != x or pos.y() != y:
+            Epoch.value += 1
+        if self.scene_x != x or self.scene_y != y:
+            self.scene_x = x
+            self.scene_y = y
             self.setPos(x, y)
+            Epoch.value += 1
 
     def bar_rect(self) -> QRectF:
         return QRectF(0, 0, self.width, BAR_HEIGHT)

@@ -30,7 +30,7 @@ from planner.lens import Lens, color_for
 from planner.model import Card, Dependency, Lane, Milestone, Objective
 from planner.store import Change
 from ui import render
-from ui.timeline.items import CardItem, DependencyLayer, MilestoneItem
+from ui.timeline.items import CardItem, DependencyLayer, Epoch, MilestoneItem
 
 NO_LANE = -1  # the key of the band holding dated cards that have no lane
 MILESTONE_STRIP = 26  # room above the first lane for roadmap-wide milestones
@@ -86,6 +86,8 @@ class TimelineScene(QGraphicsScene):
         self.backlog: dict[int, int | None] = {}  # undated cards the lens shows -> their lane
         self._backlog_counts: dict[int | None, int] | None = None
         self.deps: list[Dependency] = []
+        self._dep_geo: list[tuple[float, float, float, float, QPointF, QPointF, bool]] | None = None
+        self._dep_geo_key: tuple[int, int, int] = (0, 0, 0)
         self.objectives: dict[int, Objective] = {}
         self.info = self.roadmap.info()
         self.lens = Lens.from_view(getattr(document, "active_view", None))
@@ -121,6 +123,7 @@ class TimelineScene(QGraphicsScene):
 
     def rebuild(self) -> None:
         """Read everything again (opening, switching plan or lens); edits never come here."""
+        self._dep_geo = None
         for item in self.card_items.values():
             self.removeItem(item)
         for mitem in self.milestone_items.values():
@@ -326,7 +329,9 @@ class TimelineScene(QGraphicsScene):
             box = self.boxes.get(key)
             lane = self.lanes_by_id.get(key)
             if box is None or (lane is not None and lane.collapsed):
-                item.setVisible(False)
+                if item.isVisible():
+                    item.setVisible(False)
+                    Epoch.value += 1
                 continue
             s, e = self.bar_dates(item.card)
             x0 = scale.x_for_date(s)
@@ -334,6 +339,7 @@ class TimelineScene(QGraphicsScene):
                               scale.x_after(e) - x0)  # fmt: skip
             if not item.isVisible():
                 item.setVisible(True)
+                Epoch.value += 1
 
     def _place_milestones(self) -> None:
         bottom = self.box_list[-1].bottom if self.box_list else MILESTONE_STRIP + 40
@@ -410,6 +416,7 @@ class TimelineScene(QGraphicsScene):
 
     def apply_changes(self, changes: Sequence[Change]) -> None:
         """Update the items the committed changes touched; rebuild only on a plan or lens swap."""
+        self._dep_geo = None  # a card's dates decide whether its arrows show as violated
         entities = {c.entity for c in changes}
         if any(c.op == "reset" for c in changes) or "plan" in entities:
             self.rebuild()
@@ -664,25 +671,44 @@ class TimelineScene(QGraphicsScene):
         as rounded bars would draw them backwards (a quarter's end to the same quarter's start)."""
         return not self.lens.fuzzy
 
+    def _dependency_geometry(self) -> list[tuple[float, float, float, float, QPointF, QPointF,
+                                                   bool]]:  # fmt: skip
+        """Each shown arrow's box (left, top, right, bottom, margin included), its ends and
+        whether it is violated; worked out again only after a bar moved or the arrows changed."""
+        key = (Epoch.value, len(self.card_items), id(self.deps))
+        if self._dep_geo is not None and self._dep_geo_key == key:
+            return self._dep_geo
+        geo = []
+        items = self.card_items
+        half = BAR_HEIGHT / 2
+        for dep in self.deps:
+            a, b = items.get(dep.before_id), items.get(dep.after_id)
+            if a is None or b is None or not a.isVisible() or not b.isVisible():
+                continue
+            sx, sy = a.scene_x + a.width, a.scene_y + half
+            ex, ey = b.scene_x, b.scene_y + half
+            ca, cb = a.card, b.card
+            violated = bool(ca.end and cb.start and cb.start <= max(ca.end, ca.start or ca.end))
+            geo.append((min(sx, ex) - 30, min(sy, ey) - 30, max(sx, ex) + 30, max(sy, ey) + 30,
+                        QPointF(sx, sy), QPointF(ex, ey), violated))  # fmt: skip
+        self._dep_geo, self._dep_geo_key = geo, key
+        return geo
+
+    def invalidate_dependencies(self) -> None:
+        """Bars or arrows changed in a way the arrows' cached geometry cannot see."""
+        self._dep_geo = None
+
     def paint_dependencies(self, painter: QPainter, rect: QRectF) -> None:
         """Arrows from a predecessor's bar end to its successor's bar start (under the bars)."""
         if not self.deps or not self.shows_dependencies():
             return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        items = self.card_items
-        for dep in self.deps:
-            a, b = items.get(dep.before_id), items.get(dep.after_id)
-            if a is None or b is None or not a.isVisible() or not b.isVisible():
+        left, top, right, bottom = rect.left(), rect.top(), rect.right(), rect.bottom()
+        theme = self.theme
+        for x0, y0, x1, y1, start, end, violated in self._dependency_geometry():
+            if x1 <= left or x0 >= right or y1 <= top or y0 >= bottom:
                 continue
-            pa, pb = a.pos(), b.pos()
-            start = QPointF(pa.x() + a.width, pa.y() + BAR_HEIGHT / 2)
-            end = QPointF(pb.x(), pb.y() + BAR_HEIGHT / 2)
-            box = QRectF(start, end).normalized().adjusted(-30, -30, 30, 30)
-            if not box.intersects(rect):
-                continue
-            ca, cb = a.card, b.card
-            violated = bool(ca.end and cb.start and cb.start <= max(ca.end, ca.start or ca.end))
-            render.paint_dependency(painter, start, end, self.theme, violated)
+            render.paint_dependency(painter, start, end, theme, violated)
 
     def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:  # noqa: N802
         rect = QRectF(rect)

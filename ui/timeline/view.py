@@ -34,6 +34,7 @@ from PySide6.QtGui import (
     QMouseEvent,
     QNativeGestureEvent,
     QPainter,
+    QPixmapCache,
     QResizeEvent,
     QUndoGroup,
     QWheelEvent,
@@ -61,6 +62,9 @@ from ui.widgets.plain import button_text, tooltip
 
 CARD_IDS_MIME = "application/x-roadmap-card-ids"
 EDGE_SCROLL = 28  # pixels from an edge where a drag scrolls the view
+# Bars keep a picture of themselves in Qt's pixmap cache. Its default 10 MB holds fewer bars
+# than a screen of busy lanes shows, so every bar was painted again on every scroll.
+PIXMAP_CACHE_KB = 64 * 1024
 _COPY_SKIP = ("id", "position", "created", "external_key")
 
 
@@ -102,6 +106,8 @@ class TimelineView(QGraphicsView):
         self.setScene(self.timeline_scene)
         self.setSceneRect(self.timeline_scene.extent_rect)
         self.timeline_scene.enable_item_cache()
+        if QPixmapCache.cacheLimit() < PIXMAP_CACHE_KB:
+            QPixmapCache.setCacheLimit(PIXMAP_CACHE_KB)
         self.timeline_scene.extent_changed.connect(self.setSceneRect)
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
