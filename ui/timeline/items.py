@@ -22,8 +22,8 @@ _PAD = render.HANDLE
 
 
 class Epoch:
-    """Counts moves of bars, so geometry derived from all bars (the arrows) is redone only
-    after something moved."""
+    """Counts moves of bars that have arrows, so the arrows' geometry is worked out again
+    only after one of them moved."""
 
     value = 0
 
@@ -38,6 +38,10 @@ class CardItem(QGraphicsItem):
         self.width = float(render.MIN_BAR)
         self.scene_x = 0.0  # the position, kept here as reading pos() from Qt is slow
         self.scene_y = 0.0
+        self.shown = True  # isVisible(), kept by the scene that shows or hides the bar
+        self.linked = False  # a dependency arrow starts or ends here
+        self.span_of: Card | None = None  # the card whose dates ``span`` holds
+        self.span = (0, 1)  # the bar's first day and the day after its last, from the origin
         self._bounds = self._compute_bounds()
         self.flagged = False
         self.color = "#8c8c8c"
@@ -54,12 +58,14 @@ class CardItem(QGraphicsItem):
             self.prepareGeometryChange()
             self.width = width
             self._bounds = self._compute_bounds()
-            Epoch.value += 1
+            if self.linked:
+                Epoch.value += 1
         if self.scene_x != x or self.scene_y != y:
             self.scene_x = x
             self.scene_y = y
             self.setPos(x, y)
-            Epoch.value += 1
+            if self.linked:
+                Epoch.value += 1
 
     def bar_rect(self) -> QRectF:
         return QRectF(0, 0, self.width, BAR_HEIGHT)

@@ -35,6 +35,8 @@ from ui.timeline.items import CardItem, DependencyLayer, Epoch, MilestoneItem
 NO_LANE = -1  # the key of the band holding dated cards that have no lane
 MILESTONE_STRIP = 26  # room above the first lane for roadmap-wide milestones
 NO_LANE_COLOR = "#8c8c8c"
+# An arrow's box with its margin (left, top, right, bottom), its ends (x, y, x, y), violated.
+_ArrowGeometry = tuple[float, float, float, float, float, float, float, float, bool]
 
 
 @dataclass(frozen=True)
@@ -86,8 +88,10 @@ class TimelineScene(QGraphicsScene):
         self.backlog: dict[int, int | None] = {}  # undated cards the lens shows -> their lane
         self._backlog_counts: dict[int | None, int] | None = None
         self.deps: list[Dependency] = []
-        self._dep_geo: list[tuple[float, float, float, float, QPointF, QPointF, bool]] | None = None
-        self._dep_geo_key: tuple[int, int, int] = (0, 0, 0)
+        self._dep_geo: list[_ArrowGeometry] | None = None
+        self._dep_geo_epoch = 0
+        self._dep_pairs: list[tuple[CardItem, CardItem, bool]] = []
+        self._dep_pairs_stale = True
         self.objectives: dict[int, Objective] = {}
         self.info = self.roadmap.info()
         self.lens = Lens.from_view(getattr(document, "active_view", None))
@@ -123,7 +127,7 @@ class TimelineScene(QGraphicsScene):
 
     def rebuild(self) -> None:
         """Read everything again (opening, switching plan or lens); edits never come here."""
-        self._dep_geo = None
+        self.invalidate_dependencies()
         for item in self.card_items.values():
             self.removeItem(item)
         for mitem in self.milestone_items.values():
@@ -144,6 +148,7 @@ class TimelineScene(QGraphicsScene):
                 self._note_backlog(card)
         for m in self.roadmap.milestones():
             self._add_milestone_item(m)
+        self._link_dependencies()
         self._relayout(None)
         # Placed before they join the scene: the index is built once, not updated per move.
         for item in self.card_items.values():
@@ -297,7 +302,7 @@ class TimelineScene(QGraphicsScene):
         later = set() if visible is None else keys - visible
         self._pending.update(later)
         self._pending.difference_update(keys - later)
-        self._place_cards(self.card_items[c] for k in keys - later for c in self.by_lane.get(k, ()))
+        self._place_keys(keys - later)
         if self._pending and not self._idle.isActive():
             self._idle.start()
 
@@ -307,7 +312,7 @@ class TimelineScene(QGraphicsScene):
             key = self._pending.pop()
             ids = self.by_lane.get(key, ())
             budget -= max(1, len(ids))
-            self._place_cards(self.card_items[c] for c in ids if c in self.card_items)
+            self._place_keys([key])
         if not self._pending:
             self._idle.stop()
 
@@ -320,26 +325,50 @@ class TimelineScene(QGraphicsScene):
         if due:
             due = set(due)
             self._pending -= due
-            self._place_cards(self.card_items[c] for k in due for c in self.by_lane.get(k, ()))
+            self._place_keys(due)
 
     def _place_cards(self, items: Iterable[CardItem]) -> None:
-        scale = self.time_scale
+        by_key: dict[int, list[CardItem]] = {}
         for item in items:
-            key = self.lane_key(item.card)
-            box = self.boxes.get(key)
-            lane = self.lanes_by_id.get(key)
-            if box is None or (lane is not None and lane.collapsed):
-                if item.isVisible():
+            by_key.setdefault(self.lane_key(item.card), []).append(item)
+        for key, group in by_key.items():
+            self._place_in_lane(key, group)
+
+    def _place_keys(self, keys: Iterable[int]) -> None:
+        """Place every card of these lanes."""
+        items = self.card_items
+        for key in keys:
+            ids = self.by_lane.get(key)
+            if ids:
+                self._place_in_lane(key, [items[c] for c in ids if c in items])
+
+    def _place_in_lane(self, key: int, items: Iterable[CardItem]) -> None:
+        """Place cards of one lane band from their dates and rows (hidden in a collapsed lane)."""
+        box = self.boxes.get(key)
+        lane = self.lanes_by_id.get(key)
+        if box is None or (lane is not None and lane.collapsed):
+            for item in items:
+                if item.shown:
+                    item.shown = False
                     item.setVisible(False)
-                    Epoch.value += 1
-                continue
-            s, e = self.bar_dates(item.card)
-            x0 = scale.x_for_date(s)
-            item.set_geometry(x0, card_y(box, self.rows.get(key, {}).get(item.card_id, 0)),
-                              scale.x_after(e) - x0)  # fmt: skip
-            if not item.isVisible():
+                    Epoch.value += item.linked
+            return
+        ppd = self.time_scale.px_per_day
+        rows = self.rows.get(key, {})
+        for item in items:
+            card = item.card
+            if item.span_of is not card:
+                s, e = self.bar_dates(card)
+                origin = self.time_scale.origin
+                item.span = ((s - origin).days, (e - origin).days + 1)
+                item.span_of = card
+            d0, d1 = item.span
+            x0 = d0 * ppd
+            item.set_geometry(x0, card_y(box, rows.get(item.card_id, 0)), d1 * ppd - x0)
+            if not item.shown:
+                item.shown = True
                 item.setVisible(True)
-                Epoch.value += 1
+                Epoch.value += item.linked
 
     def _place_milestones(self) -> None:
         bottom = self.box_list[-1].bottom if self.box_list else MILESTONE_STRIP + 40
@@ -416,7 +445,11 @@ class TimelineScene(QGraphicsScene):
 
     def apply_changes(self, changes: Sequence[Change]) -> None:
         """Update the items the committed changes touched; rebuild only on a plan or lens swap."""
-        self._dep_geo = None  # a card's dates decide whether its arrows show as violated
+        self.invalidate_dependencies()  # a card's dates decide whether its arrows are violated
+        self._apply_changes(changes)
+        self._link_dependencies()
+
+    def _apply_changes(self, changes: Sequence[Change]) -> None:
         entities = {c.entity for c in changes}
         if any(c.op == "reset" for c in changes) or "plan" in entities:
             self.rebuild()
@@ -671,32 +704,48 @@ class TimelineScene(QGraphicsScene):
         as rounded bars would draw them backwards (a quarter's end to the same quarter's start)."""
         return not self.lens.fuzzy
 
-    def _dependency_geometry(self) -> list[tuple[float, float, float, float, QPointF, QPointF,
-                                                   bool]]:  # fmt: skip
+    def _dependency_geometry(self) -> list[_ArrowGeometry]:
         """Each shown arrow's box (left, top, right, bottom, margin included), its ends and
         whether it is violated; worked out again only after a bar moved or the arrows changed."""
-        key = (Epoch.value, len(self.card_items), id(self.deps))
-        if self._dep_geo is not None and self._dep_geo_key == key:
+        if self._dep_geo is not None and self._dep_geo_epoch == Epoch.value:
             return self._dep_geo
+        if self._dep_pairs_stale:
+            self._link_dependencies()
         geo = []
-        items = self.card_items
         half = BAR_HEIGHT / 2
-        for dep in self.deps:
-            a, b = items.get(dep.before_id), items.get(dep.after_id)
-            if a is None or b is None or not a.isVisible() or not b.isVisible():
+        for a, b, violated in self._dep_pairs:
+            if not a.shown or not b.shown:
                 continue
             sx, sy = a.scene_x + a.width, a.scene_y + half
             ex, ey = b.scene_x, b.scene_y + half
+            x0, x1 = (sx, ex) if sx < ex else (ex, sx)
+            y0, y1 = (sy, ey) if sy < ey else (ey, sy)
+            geo.append((x0 - 30, y0 - 30, x1 + 30, y1 + 30, sx, sy, ex, ey, violated))
+        self._dep_geo, self._dep_geo_epoch = geo, Epoch.value
+        return geo
+
+    def _link_dependencies(self) -> None:
+        """Which bars each arrow joins, and whether it is violated (again after every edit)."""
+        for old_a, old_b, _ in self._dep_pairs:
+            old_a.linked = old_b.linked = False
+        items = self.card_items
+        pairs = []
+        for dep in self.deps:
+            a, b = items.get(dep.before_id), items.get(dep.after_id)
+            if a is None or b is None:
+                continue
             ca, cb = a.card, b.card
             violated = bool(ca.end and cb.start and cb.start <= max(ca.end, ca.start or ca.end))
-            geo.append((min(sx, ex) - 30, min(sy, ey) - 30, max(sx, ex) + 30, max(sy, ey) + 30,
-                        QPointF(sx, sy), QPointF(ex, ey), violated))  # fmt: skip
-        self._dep_geo, self._dep_geo_key = geo, key
-        return geo
+            pairs.append((a, b, violated))
+            a.linked = b.linked = True
+        self._dep_pairs = pairs
+        self._dep_pairs_stale = False
+        self._dep_geo = None
 
     def invalidate_dependencies(self) -> None:
         """Bars or arrows changed in a way the arrows' cached geometry cannot see."""
         self._dep_geo = None
+        self._dep_pairs_stale = True
 
     def paint_dependencies(self, painter: QPainter, rect: QRectF) -> None:
         """Arrows from a predecessor's bar end to its successor's bar start (under the bars)."""
@@ -705,10 +754,10 @@ class TimelineScene(QGraphicsScene):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         left, top, right, bottom = rect.left(), rect.top(), rect.right(), rect.bottom()
         theme = self.theme
-        for x0, y0, x1, y1, start, end, violated in self._dependency_geometry():
+        for x0, y0, x1, y1, sx, sy, ex, ey, violated in self._dependency_geometry():
             if x1 <= left or x0 >= right or y1 <= top or y0 >= bottom:
                 continue
-            render.paint_dependency(painter, start, end, theme, violated)
+            render.paint_dependency(painter, QPointF(sx, sy), QPointF(ex, ey), theme, violated)
 
     def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:  # noqa: N802
         rect = QRectF(rect)
