@@ -382,6 +382,14 @@ class Roadmap:
         # Why the last write failed (disk full, read-only, ...); None once a write succeeds.
         self.write_error: str | None = None
         self._wal_before: set[Path] = set()  # -wal/-shm files that were there before we opened
+        # The cards the last committed ``update_cards`` wrote, as a re-read would build them,
+        # keyed by (plan, id): every room reads the cards an edit touched right after it, and
+        # serving them from here keeps an edit's cost independent of the roadmap's size.
+        # Valid while no other connection has written (``PRAGMA data_version``) and until the
+        # next transaction begins.
+        self._written: dict[tuple[int, int], Card] = {}
+        self._written_version: int | None = None
+        self._staged: dict[tuple[int, int], Card] = {}
 
     # ----- opening and closing
 
@@ -522,6 +530,9 @@ class Roadmap:
             raise RoadmapFileError("the roadmap is closed")
         conn = self._conn
         depth = self._depth
+        if depth == 0:
+            self._written = {}
+            self._staged = {}
         try:
             if depth == 0:
                 conn.execute("BEGIN IMMEDIATE")
@@ -541,6 +552,7 @@ class Roadmap:
                 conn.execute(f"RELEASE sp{depth}")
         except BaseException as exc:
             del self._pending[mark:]
+            self._staged = {}
             self._depth = depth
             with contextlib.suppress(sqlite3.Error):
                 if depth == 0:
@@ -558,9 +570,38 @@ class Roadmap:
         if depth == 0:
             self.write_error = None
             self.last_write = dt.datetime.now()
+            if self._staged:
+                self._written, self._staged = self._staged, {}
+                self._written_version = self._data_version()
             changes, self._pending = self._pending, []
             for listener in list(self._listeners):
                 listener(changes)
+
+    def _data_version(self) -> int | None:
+        """Changes when another connection commits to the file (never for our own commits)."""
+        if self._conn is None:
+            return None
+        try:
+            return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+        except sqlite3.Error:
+            return None
+
+    def _written_cards(self, plan: int, ids: Sequence[int]) -> dict[int, Card] | None:
+        """The cards ``ids`` as the last update wrote them, or None unless all are known."""
+        if not self._written or self._depth:
+            return None
+        written = self._written
+        found = {}
+        for cid in ids:
+            card = written.get((plan, cid))
+            if card is None:
+                return None
+            found[cid] = card
+        version = self._data_version()
+        if version is None or version != self._written_version:
+            self._written = {}
+            return None
+        return {cid: found[cid] for cid in sorted(found)}
 
     def _q(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[Any]:
         if self._conn is None:
@@ -774,6 +815,9 @@ class Roadmap:
         """The cards with these ids (missing ones are left out)."""
         plan = self._plan_or(plan_id)
         wanted = list(ids)
+        written = self._written_cards(plan, wanted)
+        if written is not None:
+            return written
         result: dict[int, Card] = {}
         for i in range(0, len(wanted), 500):
             chunk = wanted[i : i + 500]
@@ -855,18 +899,32 @@ class Roadmap:
 
     def update_cards(self, changes: Mapping[int, Mapping[str, Any]]) -> dict[int, Card]:
         """Change fields of several cards in one transaction."""
+        return self.update_cards_with_before(changes)[1]
+
+    def update_cards_with_before(
+        self, changes: Mapping[int, Mapping[str, Any]]
+    ) -> tuple[dict[int, Card], dict[int, Card]]:
+        """``update_cards``, also returning the cards as they were: (before, after).
+
+        The cards are read once, inside the transaction; only the lanes and objectives the
+        changes name are looked up to validate them.
+        """
         if not changes:
-            return {}
+            return {}, {}
+        outermost = self._depth == 0
         with self.transaction() as conn:
-            lanes = self._ids(conn, "lanes")
-            objectives = self._ids(conn, "objectives")
-            current = self.cards_by_id(changes)
+            plan = self.plan_id
+            lanes = self._known_ids(conn, "lanes", changes, "lane_id")
+            objectives = self._known_ids(conn, "objectives", changes, "objective_id")
+            current = self._read_cards(conn, plan, list(changes))
+            after: dict[int, Card] = {}
+            rows = []
             for card_id, fields in changes.items():
                 card = current.get(card_id)
                 if card is None:
                     raise ValidationError(f"There is no card {card_id}")
                 values = validate.card_fields(dict(fields), lanes, objectives, creating=False)
-                new = replace(card, **values)
+                new = _new_card(**{**card.__dict__, **values})
                 if new.start is not None and new.end is not None and new.end < new.start:
                     raise ValidationError(
                         f"“{_short(new.title)}” would end ({new.end}) "
@@ -877,12 +935,53 @@ class Roadmap:
                         "A card needs both a start and an end date, or neither (backlog)"
                     )
                 row = _card_to_row(new)
-                sets = ", ".join(f"{c} = :{c}" for c in _CARD_COLUMNS if c != "id")
-                conn.execute(
-                    f"UPDATE cards SET {sets} WHERE plan_id = {self.plan_id} AND id = :id", row
-                )
+                rows.append(row)
+                # What a re-read of the row will give (stored values normalised the same way).
+                after[card_id] = card_from_row([row[c] for c in _CARD_COLUMNS])
+            sets = ", ".join(f"{c} = :{c}" for c in _CARD_COLUMNS if c != "id")
+            conn.executemany(f"UPDATE cards SET {sets} WHERE plan_id = {plan} AND id = :id", rows)
+            if outermost:
+                self._staged = {(plan, cid): card for cid, card in after.items()}
             self._notify("card", "updated", list(changes))
-        return self.cards_by_id(changes)
+        return current, {cid: after[cid] for cid in sorted(after)}
+
+    def _read_cards(
+        self, conn: sqlite3.Connection, plan: int, ids: Sequence[int]
+    ) -> dict[int, Card]:
+        result: dict[int, Card] = {}
+        with _map_errors(self.path.name):
+            for i in range(0, len(ids), 500):
+                chunk = ids[i : i + 500]
+                marks = ",".join("?" * len(chunk))
+                for row in conn.execute(_CARD_SELECT + f" WHERE plan_id = ? AND id IN ({marks})",
+                                        (plan, *chunk)):  # fmt: skip
+                    card = card_from_row(row)
+                    result[card.id] = card
+        return result
+
+    def _known_ids(
+        self,
+        conn: sqlite3.Connection,
+        table: str,
+        changes: Mapping[int, Mapping[str, Any]],
+        field: str,
+    ) -> set[int]:
+        """Which of the ``table`` ids that ``changes`` set ``field`` to exist in the plan."""
+        named = {
+            v for f in changes.values() if field in f
+            for v in (f[field],) if isinstance(v, int) and not isinstance(v, bool)
+        }  # fmt: skip
+        if not named:
+            return set()
+        wanted = list(named)
+        known: set[int] = set()
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            known.update(r[0] for r in conn.execute(
+                f"SELECT id FROM {table} WHERE plan_id = ? AND id IN ({marks})",
+                (self.plan_id, *chunk)))  # fmt: skip
+        return known
 
     def move_card(
         self, card_id: int, start: dt.date | None, end: dt.date | None, lane_id: int | None = None

@@ -105,6 +105,7 @@ class CardEditor(QWidget):
         self.undo_stack = undo_stack
         self._ids: tuple[int, ...] = ()
         self._cards: dict[int, Card] = {}
+        self._choices_stale = True  # the lane and objective lists need reading again
         self._rows: dict[str, QWidget] = {}
         self._errors: dict[str, QLabel] = {}
         self._inputs: dict[str, QWidget] = {}
@@ -341,11 +342,13 @@ class CardEditor(QWidget):
         self._load_ids(ids)
 
     def _on_document_changed(self, changes: list[Change]) -> None:
+        if any(c.entity in ("lane", "objective", "plan") for c in changes):
+            self._choices_stale = True
         if not self._ids:
             return
         ids = set(self._ids)
         relevant = any(
-            (c.entity == "card" and (c.op == "reset" or ids & set(c.ids)))
+            (c.entity == "card" and (c.op == "reset" or not ids.isdisjoint(c.ids)))
             or c.entity in ("lane", "objective", "plan")
             for c in changes
         )
@@ -381,10 +384,13 @@ class CardEditor(QWidget):
         self._show_values(cards, keep_dirty)
 
     def _fill_choices(self) -> None:
+        if not self._choices_stale:
+            return
         lanes = [(short(lane.name, 80), lane.id) for lane in self.roadmap.lanes()]
         self._set_combo_items(self.lane_combo, [(self.tr("No lane"), None)] + lanes)
         objectives = [(short(o.name, 80), o.id) for o in self.roadmap.objectives()]
         self._set_combo_items(self.objective_combo, [(self.tr("—"), None)] + objectives)
+        self._choices_stale = False
 
     def _set_combo_items(self, combo: QComboBox, items: list[tuple[str, Any]]) -> None:
         current = [(combo.itemText(i), combo.itemData(i)) for i in range(combo.count())]
@@ -626,13 +632,9 @@ _MIXED = _Mixed()
 
 def install(window: Any) -> CardEditor:
     """The editor dock on the right; a card activated anywhere puts the cursor in its title."""
-    from PySide6.QtWidgets import QDockWidget
-
-    dock = QDockWidget(window.tr("Card"), window)
-    dock.setObjectName("editor_dock")
+    dock = window.dock("editor_dock", window.tr("Card"), Qt.DockWidgetArea.RightDockWidgetArea)
     editor = CardEditor(window.document, window.undo_stack, dock)
     dock.setWidget(editor)
-    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
     window.editor_dock, window.editor = dock, editor
     action = dock.toggleViewAction()
     action.setText(window.tr("Card &Editor"))

@@ -2,16 +2,24 @@
 
 Push them with ``run(stack, command)``: the first redo happens before the push, so a
 ValidationError reaches the caller and nothing lands on the stack.
+
+A write that fails later, in an undo or a redo (disk full, the file made read-only, a refused
+change), changes nothing in the file; the stack is then put back where the file is, the
+message goes to the window's status bar, and the same undo or redo can be tried again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QUndoCommand, QUndoGroup, QUndoStack
+from PySide6.QtWidgets import QMainWindow
 
+from planner.errors import RoadmapFileError, ValidationError
 from planner.model import Card
 from planner.store import DeletedCard, DeletedLane, DeletedObjective, Roadmap
 
@@ -19,27 +27,169 @@ from planner.store import DeletedCard, DeletedLane, DeletedObjective, Roadmap
 MERGE_NUDGE = 1
 MERGE_FIELD = 2
 
+# What a refused or failed write raises; anything else is a bug and stays an exception.
+WRITE_ERRORS = (RoadmapFileError, ValidationError)
+
 
 class RoadmapCommand(QUndoCommand):
-    """Base: remembers the roadmap and whether the first redo already ran."""
+    """Base: remembers the roadmap and whether its change is in the file.
+
+    Subclasses implement ``apply`` (do the change) and ``revert`` (its inverse); ``redo`` and
+    ``undo`` call them only when the change is not already (or no longer) in the file, so a
+    stack put back after a failed write re-applies nothing.
+    """
 
     def __init__(self, roadmap: Roadmap, text: str) -> None:
         super().__init__(text)
         self.roadmap = roadmap
-        self._applied = False
+        self.done = False  # the change is in the file
+        self._guard: _StackGuard | None = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for name in ("redo", "undo"):
+            if name in cls.__dict__:
+                raise TypeError(f"{cls.__name__} overrides {name}(); implement "
+                                f"{'apply' if name == 'redo' else 'revert'}() instead")  # fmt: skip
 
     def apply(self) -> Any:
-        """Do the change the first time; may raise ValidationError."""
+        """Do the change; may raise ValidationError or RoadmapFileError."""
+        raise NotImplementedError
+
+    def revert(self) -> None:
+        """Undo the change; may raise like ``apply``."""
         raise NotImplementedError
 
     def redo(self) -> None:  # noqa: D102 - Qt override
-        if self._applied:
-            self._applied = False  # the first redo is the push right after apply()
+        if self.done or (self._guard is not None and self._guard.holding):
             return
-        self.apply()
+        try:
+            self.apply()
+        except WRITE_ERRORS as exc:
+            if self._guard is None:
+                raise
+            self._guard.failed(exc)
+            return
+        self.done = True
+
+    def undo(self) -> None:  # noqa: D102 - Qt override
+        if not self.done or (self._guard is not None and self._guard.holding):
+            return
+        try:
+            self.revert()
+        except WRITE_ERRORS as exc:
+            if self._guard is None:
+                raise
+            self._guard.failed(exc)
+            return
+        self.done = False
 
     def plan_id(self) -> int:
         return self.roadmap.plan_id
+
+
+def _leaves(command: QUndoCommand) -> list[RoadmapCommand]:
+    """The roadmap commands an undo step is made of (itself, or a macro's children)."""
+    if isinstance(command, RoadmapCommand):
+        return [command]
+    found: list[RoadmapCommand] = []
+    for i in range(command.childCount()):
+        child = command.child(i)
+        if child is not None:
+            found.extend(_leaves(child))
+    return found
+
+
+class _StackGuard:
+    """Keeps a stack's index where the file is when an undo or redo could not be written.
+
+    QUndoStack moves its index even when a command's undo or redo failed. After a failure
+    the rest of that undo/redo sweep holds (changes nothing); when the stack announces its new
+    index, the guard sets it back to the last step whose change is in the file. The commands
+    act on their own ``done`` state, so that correction re-applies only what the sweep
+    changed before the failure (the other children of a half-undone macro).
+    """
+
+    def __init__(self, stack: QUndoStack) -> None:
+        self._stack = weakref.ref(stack)
+        self._index = stack.index()
+        self._errors: list[Exception] = []
+        self._fixing = False
+        stack.indexChanged.connect(self._on_stack_index_changed)
+
+    @property
+    def holding(self) -> bool:
+        """A write failed in this sweep: the remaining steps wait."""
+        return bool(self._errors) and not self._fixing
+
+    def failed(self, exc: Exception) -> None:
+        self._errors.append(exc)
+        stack = self._stack()
+        if stack is not None and not self._fixing:
+            # An undo or redo outside a stack sweep moves no index: report it all the same.
+            QTimer.singleShot(0, stack, self._drop_stale)
+
+    def _drop_stale(self) -> None:
+        errors, self._errors = self._errors, []
+        stack = self._stack()
+        if errors and stack is not None:
+            _show_failure(stack, errors)
+
+    def _state(self, stack: QUndoStack, index: int) -> bool | None:
+        """True when step ``index`` is in the file, False when not, None when partly."""
+        command = stack.command(index)
+        leaves = _leaves(command) if command is not None else []
+        done = {leaf.done for leaf in leaves}
+        if len(done) == 1:
+            return done.pop()
+        return None if done else bool(index < stack.index())
+
+    def _on_stack_index_changed(self, index: int) -> None:
+        old, self._index = self._index, index
+        stack = self._stack()
+        if not self._errors or self._fixing or stack is None:
+            return
+        errors, self._errors = self._errors, []
+        target = index
+        if index < old:  # undo: the first step still (partly) in the file stays done
+            for i in range(old - 1, index - 1, -1):
+                if self._state(stack, i) is not False:
+                    target = i + 1
+                    break
+        else:  # redo: the first step not wholly in the file stays undone
+            for i in range(old, index):
+                if self._state(stack, i) is not True:
+                    target = i
+                    break
+        self._fixing = True
+        try:
+            if target != index:
+                stack.setIndex(target)
+        finally:
+            self._fixing = False
+            self._index = stack.index()
+            errors += self._errors
+            self._errors = []
+        _show_failure(stack, errors)
+
+
+def _show_failure(stack: QUndoStack, errors: Sequence[Exception]) -> None:
+    """Put the message of a failed undo or redo in the window's status bar."""
+    widget: Any = stack.parent()
+    while widget is not None and not isinstance(widget, QMainWindow):
+        widget = widget.parent()
+    if isinstance(widget, QMainWindow) and errors:
+        widget.statusBar().showMessage(str(errors[0]), 8000)
+
+
+def _guard(stack: QUndoStack) -> _StackGuard:
+    guard = _GUARDS.get(stack)
+    if guard is None:
+        guard = _GUARDS[stack] = _StackGuard(stack)
+    return guard
+
+
+_GUARDS: weakref.WeakKeyDictionary[QUndoStack, _StackGuard] = weakref.WeakKeyDictionary()
 
 
 def run(stack: QUndoStack, command: RoadmapCommand) -> Any:
@@ -49,10 +199,11 @@ def run(stack: QUndoStack, command: RoadmapCommand) -> Any:
     for the group: the command lands on the stack of the plan in view.
     """
     result = command.apply()
-    command._applied = True
+    command.done = True
     group = stack.parent()
     if isinstance(group, QUndoGroup) and group.activeStack() is not None:
         stack = group.activeStack()
+    command._guard = _guard(stack)
     stack.push(command)
     return result
 
@@ -80,7 +231,7 @@ class AddCards(RoadmapCommand):
         self.ids = [c.id for c in cards]
         return cards
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self._deleted = self.roadmap.delete_cards(self.ids)
 
 
@@ -97,7 +248,7 @@ class DeleteCards(RoadmapCommand):
         self._deleted = self.roadmap.delete_cards(self.ids)
         return self._deleted
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.roadmap.restore_cards(self._deleted)
 
 
@@ -113,18 +264,24 @@ class UpdateCards(RoadmapCommand):
     ) -> None:
         super().__init__(roadmap, text)
         self.changes = {cid: dict(f) for cid, f in changes.items()}
-        current = roadmap.cards_by_id(self.changes)
+        # The changed fields as they were: taken by the first apply from the same read that
+        # the write validates against, so a drag reads its cards once.
+        self.before: dict[int, dict[str, Any]] | None = None
+        self._merge_id = merge_id
+
+    def apply(self) -> dict[int, Card]:
+        if self.before is not None:
+            return self.roadmap.update_cards(self.changes)
+        current, after = self.roadmap.update_cards_with_before(self.changes)
         self.before = {
             cid: _card_fields(current[cid], list(fields)) for cid, fields in self.changes.items()
             if cid in current
         }  # fmt: skip
-        self._merge_id = merge_id
+        return after
 
-    def apply(self) -> dict[int, Card]:
-        return self.roadmap.update_cards(self.changes)
-
-    def undo(self) -> None:
-        self.roadmap.update_cards(self.before)
+    def revert(self) -> None:
+        if self.before:
+            self.roadmap.update_cards(self.before)
 
     def id(self) -> int:  # noqa: A003 - Qt override
         return self._merge_id
@@ -178,7 +335,7 @@ class AddLane(RoadmapCommand):
         self.lane_id = lane.id
         return lane
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         assert self.lane_id is not None
         self._deleted = self.roadmap.delete_lane(self.lane_id)
 
@@ -194,7 +351,7 @@ class UpdateLane(RoadmapCommand):
     def apply(self) -> Any:
         return self.roadmap.update_lane(self.lane_id, **self.fields)
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.roadmap.update_lane(self.lane_id, **self.before)
 
 
@@ -207,7 +364,7 @@ class MoveLane(RoadmapCommand):
     def apply(self) -> Any:
         return self.roadmap.move_lane(self.lane_id, self.index)
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.roadmap._set_lane_order(self.before)
 
 
@@ -221,7 +378,7 @@ class DeleteLane(RoadmapCommand):
         self._deleted = self.roadmap.delete_lane(self.lane_id)
         return self._deleted
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         assert self._deleted is not None
         self.roadmap.restore_lane(self._deleted)
 
@@ -240,7 +397,7 @@ class AddMilestone(RoadmapCommand):
         self.milestone = self.roadmap.add_milestone(*self.args, **self.fields)
         return self.milestone
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.milestone = self.roadmap.delete_milestone(self.milestone.id)
 
 
@@ -255,7 +412,7 @@ class UpdateMilestone(RoadmapCommand):
     def apply(self) -> Any:
         return self.roadmap.update_milestone(self.milestone_id, **self.fields)
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.roadmap.update_milestone(self.milestone_id, **self.before)
 
 
@@ -269,7 +426,7 @@ class DeleteMilestone(RoadmapCommand):
         self.milestone = self.roadmap.delete_milestone(self.milestone_id)
         return self.milestone
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.roadmap.restore_milestone(self.milestone)
 
 
@@ -283,7 +440,7 @@ class AddDependency(RoadmapCommand):
     def apply(self) -> Any:
         return self.roadmap.add_dependency(*self.pair)
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         if not self.existed:
             self.roadmap.remove_dependency(*self.pair)
 
@@ -296,7 +453,7 @@ class RemoveDependency(RoadmapCommand):
     def apply(self) -> Any:
         return self.roadmap.remove_dependency(*self.pair)
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.roadmap.add_dependency(*self.pair)
 
 
@@ -314,7 +471,7 @@ class AddObjective(RoadmapCommand):
         self.objective_id = o.id
         return o
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         assert self.objective_id is not None
         self._deleted = self.roadmap.delete_objective(self.objective_id)
 
@@ -329,7 +486,7 @@ class UpdateObjective(RoadmapCommand):
     def apply(self) -> Any:
         return self.roadmap.update_objective(self.objective_id, **self.fields)
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.roadmap.update_objective(self.objective_id, **self.before)
 
 
@@ -343,7 +500,7 @@ class DeleteObjective(RoadmapCommand):
         self._deleted = self.roadmap.delete_objective(self.objective_id)
         return self._deleted
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         assert self._deleted is not None
         self.roadmap.restore_objective(self._deleted)
 
@@ -360,7 +517,7 @@ class AddView(RoadmapCommand):
         self.view = self.roadmap.add_view(self.name, **self.settings)
         return self.view
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.view = self.roadmap.delete_view(self.view.id)
 
 
@@ -375,7 +532,7 @@ class UpdateView(RoadmapCommand):
     def apply(self) -> Any:
         return self.roadmap.update_view(self.view_id, self.name, **self.settings)
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.roadmap.update_view(self.view_id, self.before_name)
         self.roadmap.replace_view_settings(self.view_id, self.before_settings)
 
@@ -390,7 +547,7 @@ class DeleteView(RoadmapCommand):
         self.view = self.roadmap.delete_view(self.view_id)
         return self.view
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.roadmap.restore_view(self.view)
 
 
@@ -403,7 +560,7 @@ class MoveView(RoadmapCommand):
     def apply(self) -> Any:
         return self.roadmap.move_view(self.view_id, self.index)
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         for i, vid in enumerate(self.before):
             self.roadmap.move_view(vid, i)
 
@@ -420,5 +577,5 @@ class SetInfo(RoadmapCommand):
     def apply(self) -> Any:
         return self.roadmap.set_info(**self.fields)
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.roadmap.set_info(**self.before)

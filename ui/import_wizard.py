@@ -85,7 +85,7 @@ class ImportCards(RoadmapCommand):
                 self.roadmap.update_cards(report.updated_after)
         return report
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         report = self.report
         assert report is not None
         with self.roadmap.transaction():
