@@ -237,3 +237,102 @@ def legend(
     if None in used_lanes:
         items.append(("No lane", NO_VALUE_COLOR))
     return items
+
+
+class LegendTally:
+    """``legend`` kept up to date card by card: how many shown cards use each colour.
+
+    An edit changes a few cards; recounting them instead of every card keeps the legend's
+    cost per edit independent of the roadmap's size. ``items`` equals ``legend`` over the
+    same cards in the order they were first given.
+    """
+
+    def __init__(self, lens: Lens, cards: Iterable[Card] = ()) -> None:
+        self.lens = lens
+        self._order: dict[int, int] = {}  # card id -> place in the card order
+        self._next = 0
+        self._key: dict[int, Any] = {}  # card id -> its colour key, for the cards shown
+        self._count: dict[Any, int] = {}
+        # By tag: the spellings of each casefolded first tag, and the one shown (the first).
+        self._spellings: dict[str, dict[int, tuple[int, str]]] = {}
+        self._labels: dict[str, str] = {}
+        for card in cards:
+            self.put(card)
+
+    def _key_of(self, card: Card) -> Any:
+        by = self.lens.color_by
+        if by == "status":
+            return card.status
+        if by == "tag":
+            return card.tags[0].casefold() if card.tags else None
+        if by == "objective":
+            return card.objective_id
+        return card.lane_id
+
+    def put(self, card: Card) -> None:
+        """Count a new or changed card (a new one goes last in the order)."""
+        self._forget(card.id)
+        order = self._order.setdefault(card.id, self._next)
+        if order == self._next:
+            self._next += 1
+        if not self.lens.includes(card):
+            return
+        key = self._key_of(card)
+        self._key[card.id] = key
+        self._count[key] = self._count.get(key, 0) + 1
+        if self.lens.color_by == "tag" and key is not None:
+            self._spellings.setdefault(key, {})[card.id] = (order, card.tags[0])
+            self._labels.pop(key, None)
+
+    def remove(self, card_id: int) -> None:
+        """Stop counting a card that is gone."""
+        self._forget(card_id)
+        self._order.pop(card_id, None)
+
+    def _forget(self, card_id: int) -> None:
+        if card_id not in self._key:
+            return
+        key = self._key.pop(card_id)
+        left = self._count[key] - 1
+        if left:
+            self._count[key] = left
+        else:
+            del self._count[key]
+        spellings = self._spellings.get(key)
+        if spellings is not None:
+            spellings.pop(card_id, None)
+            self._labels.pop(key, None)
+            if not spellings:
+                del self._spellings[key]
+
+    def _label(self, key: str) -> str:
+        label = self._labels.get(key)
+        if label is None:
+            label = min(self._spellings[key].values())[1]
+            self._labels[key] = label
+        return label
+
+    def items(
+        self, lanes: Iterable[Lane], objectives: Iterable[Objective]
+    ) -> list[tuple[str, str]]:
+        """(label, colour) pairs, as ``legend`` gives them."""
+        used = self._count
+        by = self.lens.color_by
+        if by == "status":
+            return [(STATUS_LABELS[s], STATUS_COLORS[s]) for s in STATUS_COLORS if s in used]
+        if by == "tag":
+            labels = [self._label(k) for k in used if k is not None]
+            items = [(t, tag_color(t)) for t in sorted(labels, key=str.casefold)]
+            if None in used:
+                items.append(("No tag", NO_VALUE_COLOR))
+            return items
+        if by == "objective":
+            items = [(o.name, o.color or tag_color(o.name)) for o in objectives if o.id in used]
+            if None in used:
+                items.append(("No objective", NO_VALUE_COLOR))
+            return items
+        items = [(lane.name, lane.color) for lane in lanes
+                 if lane.id in used and self.lens.lane_visible(lane.id)]  # fmt: skip
+        if None in used:
+            items.append(("No lane", NO_VALUE_COLOR))
+        return items

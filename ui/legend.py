@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent
 from PySide6.QtWidgets import QMainWindow, QSizePolicy, QToolBar, QWidget
 from typing_extensions import override
 
-from planner.lens import Lens, legend
+from planner.lens import LegendTally, Lens, legend
 from ui.document import Document
 
 Items = Sequence[tuple[str, str]]
@@ -85,6 +85,8 @@ class LegendWidget(QWidget):
         super().__init__(parent)
         self.document = document
         self._items: list[tuple[str, str]] = []
+        # Counts per colour, patched from each edit's cards; None: count every card again.
+        self._tally: LegendTally | None = None
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
@@ -107,12 +109,48 @@ class LegendWidget(QWidget):
 
     def refresh(self) -> None:
         """Rebuild the items from the document's active view."""
-        if self.document is not None:
-            self.set_items(legend_items(self.document))
+        document = self.document
+        if document is None:
+            return
+        roadmap = document.roadmap
+        if roadmap.closed:
+            self._tally = None
+            self.set_items([])
+            return
+        lens = Lens.from_view(document.active_view)
+        if self._tally is None or self._tally.lens != lens:
+            self._tally = LegendTally(lens, document.cards())
+        self.set_items(self._tally.items(roadmap.lanes(), roadmap.objectives()))
 
     def _on_document_changed(self, changes: list[Any]) -> None:
         if any(c.entity in ("card", "lane", "objective", "view", "plan") for c in changes):
+            self._count_cards(changes)
             self._refresh_timer.start()
+
+    def _count_cards(self, changes: list[Any]) -> None:
+        """Recount the cards an edit touched, as the document patched its cards."""
+        tally = self._tally
+        if tally is None or self.document is None:
+            return
+        for c in changes:
+            if c.entity == "plan" and c.op == "reset":
+                self._tally = None
+                return
+            if c.entity != "card":
+                continue
+            if not c.ids:  # the document reads every card again: so does the legend
+                self._tally = None
+                return
+            if c.op == "removed":
+                for card_id in c.ids:
+                    tally.remove(card_id)
+            else:
+                fresh = self.document.roadmap.cards_by_id(c.ids)
+                for card_id in c.ids:
+                    if card_id in fresh:
+                        tally.put(fresh[card_id])
+                    else:
+                        tally.remove(card_id)
 
     def _on_document_view_changed(self, _view: object) -> None:
         self._refresh_timer.start()
