@@ -24,13 +24,13 @@ from planner.layout import (
     lane_at,
     lane_boxes,
     row_count,
-    stack_rows,
 )
 from planner.lens import Lens, color_for
 from planner.model import Card, Dependency, Lane, Milestone, Objective
 from planner.store import Change
 from ui import render
 from ui.timeline.items import CardItem, DependencyLayer, Epoch, MilestoneItem
+from ui.timeline.stacking import LaneStack
 
 NO_LANE = -1  # the key of the band holding dated cards that have no lane
 MILESTONE_STRIP = 26  # room above the first lane for roadmap-wide milestones
@@ -83,6 +83,7 @@ class TimelineScene(QGraphicsScene):
         self.boxes: dict[int, LaneBox] = {}
         self.box_list: list[LaneBox] = []
         self.rows: dict[int, dict[int, int]] = {}
+        self.stacks: dict[int, LaneStack] = {}  # each lane's stacking; its rows are in ``rows``
         self.by_lane: dict[int, set[int]] = {}
         self.lane_counts: dict[int, int] = {}
         self.backlog: dict[int, int | None] = {}  # undated cards the lens shows -> their lane
@@ -223,16 +224,36 @@ class TimelineScene(QGraphicsScene):
             s, e = self.bar_dates(self.card_items[cid].card)
             spans.append((cid, s, e))
         before = row_count(self.rows.get(key, {}))
-        self.rows[key] = stack_rows(spans)
-        return row_count(self.rows[key]) != before
+        stack = LaneStack(spans)
+        self.stacks[key] = stack
+        self.rows[key] = stack.rows
+        return stack.count != before
 
-    def _relayout(self, touched: Iterable[int] | None) -> None:
-        """Re-stack the touched lanes (all when None) and re-place what moved."""
+    def _restack(self, key: int, ids: set[int] | None) -> tuple[bool, set[int] | None]:
+        """Re-stack a lane after these cards joined, moved in or left it: only the rows that
+        change (all when ``ids`` is None). True when its row count changed, and the cards to
+        place again (None for all of them)."""
+        stack = self.stacks.get(key)
+        if ids is None or stack is None or self.rows.get(key) is not stack.rows:
+            return self._stack(key), None
+        here = self.by_lane.get(key, set())
+        before = stack.count
+        placed = stack.update({cid: self.bar_dates(self.card_items[cid].card) if cid in here
+                               else None for cid in ids})  # fmt: skip
+        return stack.count != before, placed
+
+    def _relayout(self, touched: Iterable[int] | None,
+                  changed: dict[int, set[int]] | None = None) -> None:  # fmt: skip
+        """Re-stack the touched lanes (all when None) and re-place what moved.
+
+        ``changed`` names the cards that joined, moved in or left each touched lane: only the
+        rows they disturb are stacked again (the whole lane for a lane not named)."""
         if touched is None:
             self.by_lane = {}
             for cid, item in self.card_items.items():
                 self.by_lane.setdefault(self.lane_key(item.card), set()).add(cid)
             self.rows = {}
+            self.stacks = {}
             keys = [lane.id for lane in self.lanes]
             if self.by_lane.get(NO_LANE):
                 keys.append(NO_LANE)
@@ -250,8 +271,10 @@ class TimelineScene(QGraphicsScene):
             return
         touched = set(touched)
         grew = False
+        to_place: dict[int, set[int] | None] = {}
         for key in touched:
-            grew |= self._stack(key)
+            key_grew, to_place[key] = self._restack(key, (changed or {}).get(key))
+            grew |= key_grew
             if key in self.lane_counts:
                 self.lane_counts[key] = len(self.by_lane.get(key, ()))
         has_no_lane = bool(self.by_lane.get(NO_LANE))
@@ -269,8 +292,13 @@ class TimelineScene(QGraphicsScene):
             self.invalidate(self.sceneRect(), QGraphicsScene.SceneLayer.BackgroundLayer)
             self.layout_changed.emit()
             self.update()
-        else:
-            self._place_lanes(touched, now=True)
+            return
+        items = self.card_items
+        for key, ids in to_place.items():
+            if ids is None or key in self._pending:
+                self._place_lanes([key], now=True)
+            elif ids:
+                self._place_in_lane(key, [items[c] for c in ids if c in items])
 
     def _place_boxes(self) -> None:
         specs = []
@@ -483,7 +511,7 @@ class TimelineScene(QGraphicsScene):
                     removed.update(c.ids)
                 else:
                     card_ids.update(c.ids)
-        touched: set[int] = set()
+        touched: dict[int, set[int]] = {}  # lane -> cards that joined, moved in or left it
         for cid in removed:
             self.backlog.pop(cid, None)
             self._backlog_counts = None
@@ -491,7 +519,7 @@ class TimelineScene(QGraphicsScene):
             if item is not None:
                 key = self.lane_key(item.card)
                 self.by_lane.get(key, set()).discard(cid)
-                touched.add(key)
+                touched.setdefault(key, set()).add(cid)
                 self.removeItem(item)
         if card_ids:
             fresh = self.roadmap.cards_by_id(card_ids - removed)
@@ -505,7 +533,7 @@ class TimelineScene(QGraphicsScene):
                 if item is not None:
                     old_key = self.lane_key(item.card)
                     self.by_lane.get(old_key, set()).discard(cid)
-                    touched.add(old_key)
+                    touched.setdefault(old_key, set()).add(cid)
                     if card is None or not self._shows(card):
                         del self.card_items[cid]
                         self.removeItem(item)
@@ -519,13 +547,13 @@ class TimelineScene(QGraphicsScene):
                     continue
                 key = self.lane_key(card)
                 self.by_lane.setdefault(key, set()).add(cid)
-                touched.add(key)
+                touched.setdefault(key, set()).add(cid)
             self._grow_extent(fresh.values())
         if "dependency" in entities or removed:
             self.deps = self.roadmap.dependencies()
             self.update()
         if touched:
-            self._relayout(touched)
+            self._relayout(set(touched), touched)
             if self.deps:
                 self.update()
         if "milestone" in entities:
@@ -571,6 +599,7 @@ class TimelineScene(QGraphicsScene):
         self._place_lanes(moved - changed - collapsed)
         for key in set(old_lanes) - set(self.lanes_by_id):
             self.rows.pop(key, None)
+            self.stacks.pop(key, None)
         self._place_milestones()
         self._apply_extent()
         self.layout_changed.emit()

@@ -1,0 +1,146 @@
+"""Re-stacking a lane card by card gives the rows a full re-stack gives."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+
+from planner.layout import row_count, stack_rows
+from ui.timeline.stacking import LaneStack
+
+DAY0 = dt.date(2026, 1, 1)
+
+
+def _spans(rng: random.Random, n: int, first_id: int = 1) -> dict[int, tuple[dt.date, dt.date]]:
+    result = {}
+    for cid in range(first_id, first_id + n):
+        start = DAY0 + dt.timedelta(days=rng.randrange(0, 400))
+        length = rng.choice([0, 1, 3, 7, 14, 30, 60, 200])
+        end = start + dt.timedelta(days=length)
+        result[cid] = (start, end) if rng.random() > 0.05 else (end, start)  # some reversed
+    return result
+
+
+def _full(spans: dict[int, tuple[dt.date, dt.date]]) -> dict[int, int]:
+    return stack_rows((cid, s, e) for cid, (s, e) in spans.items())
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_incremental_rows_equal_a_full_restack(seed: int) -> None:
+    rng = random.Random(seed)
+    spans = _spans(rng, rng.choice([0, 1, 5, 40, 300]))
+    stack = LaneStack((cid, s, e) for cid, (s, e) in spans.items())
+    assert stack.rows == _full(spans)
+    next_id = 10_000
+    for _ in range(60):
+        before = dict(stack.rows)
+        change: dict[int, tuple[dt.date, dt.date] | None] = {}
+        for _ in range(rng.choice([1, 1, 1, 2, 5])):
+            roll = rng.random()
+            if spans and roll < 0.6:  # a move by some days, or a resize
+                cid = rng.choice(list(spans))
+                s, e = spans[cid]
+                shift = dt.timedelta(days=rng.randrange(-40, 41))
+                new = (s + shift, e + shift) if rng.random() < 0.7 else (s, e + shift)
+                spans[cid] = new
+                change[cid] = new
+            elif spans and roll < 0.8:  # leaves the lane
+                cid = rng.choice(list(spans))
+                del spans[cid]
+                change[cid] = None
+            else:  # joins the lane
+                new_spans = _spans(rng, 1, next_id)
+                next_id += 1
+                spans.update(new_spans)
+                change.update(new_spans)
+        placed = stack.update(change)
+        full = _full(spans)
+        assert stack.rows == full
+        assert stack.count == row_count(full)
+        # every card whose row changed, and every changed card still here, is placed again
+        assert {c for c in full if before.get(c) != full[c]} <= placed
+        assert {c for c in change if c in spans} <= placed
+        assert placed <= set(spans)
+
+
+def test_a_move_late_in_a_long_lane_touches_few_rows() -> None:
+    rng = random.Random(7)
+    spans = {}
+    for cid in range(1, 3001):  # a busy lane: three thousand short cards over three years
+        start = DAY0 + dt.timedelta(days=rng.randrange(0, 1100))
+        spans[cid] = (start, start + dt.timedelta(days=rng.randrange(5, 40)))
+    stack = LaneStack((cid, s, e) for cid, (s, e) in spans.items())
+    late = max(spans, key=lambda c: spans[c][0])
+    s, e = spans[late]
+    spans[late] = (s - dt.timedelta(days=3), e - dt.timedelta(days=3))
+    placed = stack.update({late: spans[late]})
+    assert stack.rows == _full(spans)
+    assert len(placed) < 100
+
+
+def _picture(scene) -> tuple:
+    """What the scene shows: rows per lane, each bar's place and size, the arrows (x from a
+    fixed day, as a scene's origin depends on the dates it opened with)."""
+    x0 = scene.time_scale.x_for_date(DAY0)
+    bars = {cid: (i.shown, i.isVisible(), i.scene_x - x0, i.scene_y, i.width, i.pos().x() - x0,
+                  i.pos().y()) for cid, i in scene.card_items.items()}  # fmt: skip
+    rows = {k: dict(v) for k, v in scene.rows.items() if v}
+    arrows = sorted((a - x0, b, c - x0, d, e - x0, f, g - x0, h, v)
+                    for a, b, c, d, e, f, g, h, v in scene._dependency_geometry())  # fmt: skip
+    return rows, bars, arrows, list(scene.box_list)
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_a_scene_kept_up_to_date_equals_a_fresh_one(roadmap_path, qtbot, seed: int) -> None:
+    from planner import Roadmap
+    from ui.document import Document
+    from ui.timeline.scene import TimelineScene
+
+    rng = random.Random(seed)
+    r = Roadmap.create(roadmap_path, title="Busy")
+    lanes = [r.add_lane(name).id for name in ("Alpha", "Beta", "Gamma")]
+    specs = []
+    for n in range(240):
+        start = DAY0 + dt.timedelta(days=rng.randrange(0, 200))
+        specs.append({"title": f"Card {n}", "lane_id": rng.choice(lanes + [None]), "start": start,
+                      "end": start + dt.timedelta(days=rng.choice([0, 4, 9, 20, 45]))})
+    ids = [c.id for c in r.add_cards(specs)]
+    for _ in range(30):
+        a, b = rng.sample(ids, 2)
+        try:
+            r.add_dependency(a, b)
+        except Exception:
+            pass
+    doc = Document(r)
+    scene = TimelineScene(doc)
+    doc.changed.connect(scene.apply_changes)
+    try:
+        for step in range(40):
+            roll = rng.random()
+            live = [c.id for c in r.cards()]
+            if roll < 0.6:
+                moves = []
+                for cid in rng.sample(live, rng.choice([1, 1, 3])):
+                    card = r.card(cid)
+                    shift = dt.timedelta(days=rng.randrange(-30, 31))
+                    if card.start is None:
+                        start = DAY0 + dt.timedelta(days=rng.randrange(0, 200))
+                        moves.append((cid, start, start + dt.timedelta(days=5), None))
+                    else:
+                        lane = rng.choice([None, None] + lanes)
+                        moves.append((cid, card.start + shift, card.end + shift, lane))
+                r.move_cards(moves)
+            elif roll < 0.75:
+                r.delete_cards([rng.choice(live)])
+            elif roll < 0.9:
+                start = DAY0 + dt.timedelta(days=rng.randrange(0, 200))
+                r.add_card(f"New {step}", rng.choice(lanes), start, start + dt.timedelta(days=12))
+            else:
+                r.move_cards([(rng.choice(live), None, None, None)])  # to the backlog
+            fresh = TimelineScene(doc)
+            assert _picture(scene) == _picture(fresh), f"step {step}"
+    finally:
+        doc.detach()
+        r.close()
