@@ -417,7 +417,7 @@ def paint_grid(
         if unit == "day" and scale.px_per_day < 4:
             continue
         painter.setPen(pen)
-        for tick in dates.iter_ticks(unit, lo, hi, sprint_start, sprint_length, week_start):
+        for tick in ticks(unit, lo, hi, sprint_start, sprint_length, week_start):
             x = scale.x_for_date(tick.start)
             painter.drawLine(QLineF(x, rect.top(), x, rect.bottom()))
 
@@ -493,6 +493,44 @@ def paint_ghost(painter: QPainter, ghost: QRectF, current: QRectF | None, theme:
 
 
 _STRIDES = (1, 2, 3, 5, 10, 15)
+_TICK_AT: dict[tuple[str, dt.date, dt.date | None, int, int], dates.Tick | None] = {}
+_ADVANCES: dict[tuple[str, str], float] = {}
+
+
+def ticks(
+    unit: str, lo: dt.date, hi: dt.date, sprint_start: dt.date | None = None,
+    sprint_length: int = 14, week_start: int = 0, limit: int = 5000,
+) -> list[dates.Tick]:  # fmt: skip
+    """``dates.iter_ticks``, each tick worked out once: the header and grid ask for the same
+    ticks on every frame of a scroll or zoom."""
+    if len(_TICK_AT) > 50000:
+        _TICK_AT.clear()
+    result: list[dates.Tick] = []
+    day = lo
+    while len(result) < limit:
+        key = (unit, day, sprint_start, sprint_length, week_start)
+        if key in _TICK_AT:
+            tick = _TICK_AT[key]
+        else:  # the tick holding ``day`` (its period starts at or before it)
+            tick = next(dates.iter_ticks(unit, day, day, sprint_start, sprint_length, week_start),
+                        None)  # fmt: skip
+            _TICK_AT[key] = tick
+        if tick is None or tick.start > hi or (result and tick.start != day):
+            break
+        result.append(tick)
+        day = tick.end
+    return result
+
+
+def _advance(fm: QFontMetricsF, font_key: str, text: str) -> float:
+    """``fm.horizontalAdvance(text)``, remembered per font."""
+    key = (font_key, text)
+    width = _ADVANCES.get(key)
+    if width is None:
+        if len(_ADVANCES) > 20000:
+            _ADVANCES.clear()
+        width = _ADVANCES[key] = fm.horizontalAdvance(text)
+    return width
 
 
 def _tick_index(tick: dates.Tick, unit: str) -> int:
@@ -538,39 +576,40 @@ def header_layout(
     lo = scale.date_at(scene_x0)
     hi = scale.date_at(scene_x0 + rect.width())
     row_h = rect.height() / 2
-    _, fm = header_font(theme, row_h)
+    font, fm = header_font(theme, row_h)
+    font_key = _FONT_KEYS.get(id(font)) or font.key()
     lines: list[tuple[int, float]] = []
     labels: list[HeaderLabel] = []
     for row, unit in enumerate((upper, lower)):
         top = rect.top() + row * row_h
-        ticks = list(dates.iter_ticks(unit, lo, hi, sprint_start, sprint_length, week_start))
+        cells = ticks(unit, lo, hi, sprint_start, sprint_length, week_start)
         spans = [(rect.left() + scale.x_for_date(t.start) - scene_x0,
-                  rect.left() + scale.x_for_date(t.end) - scene_x0) for t in ticks]  # fmt: skip
+                  rect.left() + scale.x_for_date(t.end) - scene_x0) for t in cells]  # fmt: skip
         lines += [(row, x0) for x0, _ in spans]
         stride = 1
-        if ticks:
-            need = max(fm.horizontalAdvance(t.short) for t in ticks) + 6
+        if cells:
+            need = max(_advance(fm, font_key, t.short) for t in cells) + 6
             narrowest = min(x1 - x0 for x0, x1 in spans)
             stride = next((n for n in _STRIDES if n * narrowest >= need), 0)
         if stride == 0:
             continue
-        chosen = [i for i, t in enumerate(ticks) if _tick_index(t, unit) % stride == 0]
+        chosen = [i for i, t in enumerate(cells) if _tick_index(t, unit) % stride == 0]
         for k, i in enumerate(chosen):
             x0 = spans[i][0]
             x1 = spans[chosen[k + 1]][0] if k + 1 < len(chosen) else spans[-1][1]
             if stride > 1:
                 x1 = min(x1, spans[min(i + stride, len(spans)) - 1][1])
                 if unit == "day":  # a label never reaches into the next month
-                    nxt = dates.add_months(dates.month_start(ticks[i].start), 1)
+                    nxt = dates.add_months(dates.month_start(cells[i].start), 1)
                     x1 = min(x1, rect.left() + scale.x_for_date(nxt) - scene_x0)
             left = max(x0, rect.left())
             cell = QRectF(left + 4, top, min(x1, rect.right()) - left - 6, row_h)
             if cell.width() <= 4:
                 continue
-            text = ticks[i].label if stride == 1 else ticks[i].short
-            if fm.horizontalAdvance(text) > cell.width():
-                text = ticks[i].short
-                if fm.horizontalAdvance(text) > cell.width():
+            text = cells[i].label if stride == 1 else cells[i].short
+            if _advance(fm, font_key, text) > cell.width():
+                text = cells[i].short
+                if _advance(fm, font_key, text) > cell.width():
                     continue
             labels.append(HeaderLabel(row, cell, text))
     return lines, labels
