@@ -916,14 +916,20 @@ class Roadmap:
             plan = self.plan_id
             lanes = self._known_ids(conn, "lanes", changes, "lane_id")
             objectives = self._known_ids(conn, "objectives", changes, "objective_id")
-            current = self._read_cards(conn, plan, list(changes))
+            read = self._read_cards(conn, plan, list(changes))
+            current = {cid: card for cid, (card, _row) in read.items()}
             after: dict[int, Card] = {}
-            rows = []
+            writes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
             for card_id, fields in changes.items():
-                card = current.get(card_id)
-                if card is None:
+                if card_id not in read:
                     raise ValidationError(f"There is no card {card_id}")
+                card, stored = read[card_id]
                 values = validate.card_fields(dict(fields), lanes, objectives, creating=False)
+                if "criteria" in values:
+                    values["criteria"] = tuple(Criterion(str(c.text), bool(c.done))
+                                               for c in values["criteria"])  # fmt: skip
+                # Validated values are what a re-read of them gives, so this is the card the
+                # file will hold (the hypothesis test in tests/planner/test_store_edits.py).
                 new = _new_card(**{**card.__dict__, **values})
                 if new.start is not None and new.end is not None and new.end < new.start:
                     raise ValidationError(
@@ -934,12 +940,18 @@ class Roadmap:
                     raise ValidationError(
                         "A card needs both a start and an end date, or neither (backlog)"
                     )
+                after[card_id] = new
+                # The row as the whole card writes it; only the columns that differ from the
+                # stored row are sent (same file, less work for SQLite and its indexes).
                 row = _card_to_row(new)
-                rows.append(row)
-                # What a re-read of the row will give (stored values normalised the same way).
-                after[card_id] = card_from_row([row[c] for c in _CARD_COLUMNS])
-            sets = ", ".join(f"{c} = :{c}" for c in _CARD_COLUMNS if c != "id")
-            conn.executemany(f"UPDATE cards SET {sets} WHERE plan_id = {plan} AND id = :id", rows)
+                cols = tuple(c for c, old in zip(_CARD_COLUMNS, stored, strict=True)
+                             if type(old) is not type(row[c]) or old != row[c])  # fmt: skip
+                if cols:
+                    writes.setdefault(cols, []).append(row)
+            for cols, rows in writes.items():
+                sets = ", ".join(f"{c} = :{c}" for c in cols)
+                conn.executemany(f"UPDATE cards SET {sets} WHERE plan_id = {plan} AND id = :id",
+                                 rows)  # fmt: skip
             if outermost:
                 self._staged = {(plan, cid): card for cid, card in after.items()}
             self._notify("card", "updated", list(changes))
@@ -947,8 +959,9 @@ class Roadmap:
 
     def _read_cards(
         self, conn: sqlite3.Connection, plan: int, ids: Sequence[int]
-    ) -> dict[int, Card]:
-        result: dict[int, Card] = {}
+    ) -> dict[int, tuple[Card, Sequence[Any]]]:
+        """The cards with these ids, each with its stored row."""
+        result: dict[int, tuple[Card, Sequence[Any]]] = {}
         with _map_errors(self.path.name):
             for i in range(0, len(ids), 500):
                 chunk = ids[i : i + 500]
@@ -956,7 +969,7 @@ class Roadmap:
                 for row in conn.execute(_CARD_SELECT + f" WHERE plan_id = ? AND id IN ({marks})",
                                         (plan, *chunk)):  # fmt: skip
                     card = card_from_row(row)
-                    result[card.id] = card
+                    result[card.id] = (card, row)
         return result
 
     def _known_ids(

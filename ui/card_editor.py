@@ -106,6 +106,7 @@ class CardEditor(QWidget):
         self._ids: tuple[int, ...] = ()
         self._cards: dict[int, Card] = {}
         self._choices_stale = True  # the lane and objective lists need reading again
+        self._rows_multi: bool | None = None  # the rows are laid out for several cards
         self._rows: dict[str, QWidget] = {}
         self._errors: dict[str, QLabel] = {}
         self._inputs: dict[str, QWidget] = {}
@@ -368,10 +369,12 @@ class CardEditor(QWidget):
         self.form_widget.setVisible(bool(cards))
         editable = bool(cards) and not self.roadmap.read_only
         self.form_widget.setEnabled(editable)
-        for key, row in self._rows.items():
-            self.form.setRowVisible(row, not multi or key in SHARED_FIELDS)
-        for label in self._sections:
-            self.form.setRowVisible(label, not multi)
+        if multi != self._rows_multi:  # the rows shown depend only on one card or several
+            self._rows_multi = multi
+            for key, row in self._rows.items():
+                self.form.setRowVisible(row, not multi or key in SHARED_FIELDS)
+            for label in self._sections:
+                self.form.setRowVisible(label, not multi)
         if not cards:
             self.header.setText(self.tr("No card selected. Select a card on the timeline, in "
                                         "the backlog or in the list to edit it."))  # fmt: skip

@@ -34,10 +34,12 @@ def filled(roadmap: Roadmap):
     return roadmap, card, lane, other, objective
 
 
+text = st.text(st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)),
+               max_size=20)
 changes = st.fixed_dictionaries(
     {},
     optional={
-        "title": st.text(min_size=1, max_size=20).filter(str.strip),
+        "title": text.filter(str.strip),
         "estimate": st.none() | st.integers(0, 100) | st.floats(0, 100),
         "reach": st.none() | st.integers(0, 10**9),
         "tags": st.lists(st.sampled_from(["api", "API", " ux ", "infra"]), max_size=3),
@@ -46,7 +48,13 @@ changes = st.fixed_dictionaries(
         "internal": st.booleans(),
         "status": st.sampled_from(["idea", "planned", "done"]),
         "color": st.none() | st.just("#aabbcc"),
-        "owner": st.text(max_size=10),
+        "owner": text,
+        "description": text,
+        "priority": st.none() | st.sampled_from(["must", "should", "could"]),
+        "impact": st.none() | st.floats(0, 3),
+        "confidence": st.none() | st.integers(0, 100),
+        "external_key": st.none() | st.just("") | st.just("JIRA-1"),
+        "position": st.integers(-5, 10**6),
     },
 )
 
@@ -117,3 +125,25 @@ def test_a_failed_update_keeps_nothing(filled) -> None:
     roadmap._conn.execute("PRAGMA query_only = OFF")
     assert roadmap.cards_by_id([card.id])[card.id].title == "Saved"
     assert roadmap.card(card.id).title == "Saved"
+
+
+def test_an_update_writes_the_whole_card_as_it_reads(filled, roadmap_path) -> None:
+    """Odd stored values (from another tool) are written back normalised, as ever."""
+    roadmap, card, *_ = filled
+    conn = sqlite3.connect(roadmap_path)
+    try:
+        conn.execute("UPDATE cards SET tags = 'not json', estimate = 'abc', internal = 1"
+                     " WHERE id = ?", (card.id,))  # fmt: skip
+        conn.commit()
+    finally:
+        conn.close()
+    new = roadmap.update_cards({card.id: {"title": "Renamed"}})[card.id]
+    assert (new.tags, new.estimate, new.internal) == ((), None, True)
+    conn = sqlite3.connect(roadmap_path)
+    try:
+        row = conn.execute("SELECT title, tags, estimate, internal FROM cards"
+                           " WHERE id = ?", (card.id,)).fetchone()  # fmt: skip
+    finally:
+        conn.close()
+    assert row == ("Renamed", "[]", None, 1)
+    assert _reread(roadmap_path, card.id) == new
