@@ -190,6 +190,29 @@ def card_colors(
     return fill, text_color_on(fill)
 
 
+_BADGE_ON_DARK = QColor(255, 255, 255, 70)  # the estimate's pill on a bar with light text
+_BADGE_ON_LIGHT = QColor(0, 0, 0, 40)
+_DIAL_PENS: dict[int, QPen] = {}
+_BAR_COLORS: dict[tuple[str, bool, bool, int], tuple[QColor, QColor]] = {}
+
+
+def _bar_colors(
+    color: str | QColor, theme: Theme, status: str | None, dimmed: bool
+) -> tuple[QColor, QColor]:
+    """``card_colors``, remembered per colour name, fading and background (never changed by
+    the caller: painting only reads them)."""
+    if not isinstance(color, str):
+        return card_colors(color, theme, status=status, dimmed=dimmed)
+    dropped = status == "dropped"
+    key = (color, dropped, dimmed, theme.background.rgba())
+    got = _BAR_COLORS.get(key)
+    if got is None:
+        if len(_BAR_COLORS) > 4096:
+            _BAR_COLORS.clear()
+        got = _BAR_COLORS[key] = card_colors(color, theme, status=status, dimmed=dimmed)
+    return got
+
+
 def paint_card(
     painter: QPainter,
     rect: QRectF,
@@ -212,7 +235,7 @@ def paint_card(
 
     ``text_from`` keeps the title readable when the bar starts off screen: the text starts there.
     """
-    fill, ink = card_colors(color, theme, status=status, dimmed=dimmed)
+    fill, ink = _bar_colors(color, theme, status, dimmed)
     w = rect.width()
     if w < 6:
         painter.fillRect(rect, fill)
@@ -243,30 +266,29 @@ def paint_card(
                 painter.drawLine(QLineF(x, rect.top() + 6, x, rect.bottom() - 6))
     if w < 28:
         return
-    font, _ = sized_font(theme.font, max(9, theme.px(rect.height() * 0.5)))
-    painter.setFont(font)
+    height = rect.height()
+    font, _ = sized_font(theme.font, max(9, theme.px(height * 0.5)))
     left = rect.left() + HANDLE + 2
     if text_from is not None and left < text_from + 4 < rect.right() - 80:
         left = text_from + 4
     right = rect.right() - HANDLE - 2
     if w >= 110:
-        badge_font, fm = sized_font(theme.font, max(8, theme.px(rect.height() * 0.42)))
+        badge_font, fm = sized_font(theme.font, max(8, theme.px(height * 0.42)))
         painter.setFont(badge_font)
         est = fmt_estimate(estimate) if "estimate" in fields else ""
         if est:
-            bw = fm.horizontalAdvance(est) + 8
-            badge = QRectF(right - bw, rect.top() + 4, bw, rect.height() - 8)
+            bw = _advance(fm, _FONT_KEYS.get(id(badge_font)) or badge_font.key(), est) + 8
+            badge = QRectF(right - bw, rect.top() + 4, bw, height - 8)
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(255, 255, 255, 70) if ink.lightness() > 128
-                             else QColor(0, 0, 0, 40))  # fmt: skip
+            painter.setBrush(_BADGE_ON_DARK if ink.lightness() > 128 else _BADGE_ON_LIGHT)
             painter.drawRoundedRect(badge, badge.height() / 2, badge.height() / 2)
             painter.setPen(ink)
             painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, est)
             right = badge.left() - 4
         if status and "status" in fields and status in STATUS_GLYPHS:
-            paint_status(painter, QPointF(left + 4, rect.center().y()), status, ink)
+            paint_status(painter, QPointF(left + 4, rect.top() + height / 2), status, ink)
             left += 12
-        painter.setFont(font)
+    painter.setFont(font)
     if "title" in fields or subtitle:
         text = title if "title" in fields else ""
         if subtitle:
@@ -283,7 +305,12 @@ def paint_status(painter: QPainter, center: QPointF, status: str, ink: QColor) -
     """A small dial: empty for an idea, a quarter planned, half in progress, full when done."""
     r = 4.0
     box = QRectF(center.x() - r, center.y() - r, 2 * r, 2 * r)
-    painter.setPen(QPen(ink, 1.2))
+    pen = _DIAL_PENS.get(ink.rgba())
+    if pen is None:
+        if len(_DIAL_PENS) > 256:
+            _DIAL_PENS.clear()
+        pen = _DIAL_PENS[ink.rgba()] = QPen(ink, 1.2)
+    painter.setPen(pen)
     painter.setBrush(Qt.BrushStyle.NoBrush)
     painter.drawEllipse(box)
     painter.setPen(Qt.PenStyle.NoPen)

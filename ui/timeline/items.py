@@ -13,6 +13,7 @@ from planner.model import Card, Milestone
 from ui import render
 
 if TYPE_CHECKING:
+    from planner.lens import Lens
     from ui.timeline.scene import TimelineScene
 
 CARD_TYPE = 65536 + 1  # QGraphicsItem.UserType + 1
@@ -42,6 +43,9 @@ class CardItem(QGraphicsItem):
         self.linked = False  # a dependency arrow starts or ends here
         self.span_of: Card | None = None  # the card whose dates ``span`` holds
         self.span = (0, 1)  # the bar's first day and the day after its last, from the origin
+        self._subtitle = ""  # owner, dates and tags as shown for ``_subtitle_of`` in a lens
+        self._subtitle_of: Card | None = None
+        self._subtitle_lens: Lens | None = None
         self._bounds = self._compute_bounds()
         self.flagged = False
         self.color = "#8c8c8c"
@@ -85,14 +89,9 @@ class CardItem(QGraphicsItem):
         """The dot right of the bar that starts a dependency drag."""
         return QRectF(self.width + 2, BAR_HEIGHT / 2 - 5, render.LINK_HANDLE, 10)
 
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
-              widget: QWidget | None = None) -> None:  # fmt: skip
-        scene: TimelineScene | None = self.scene()  # type: ignore[assignment]
-        if scene is None:
-            return
-        card = self.card
-        lens = scene.lens
-        dimmed = scene.spotlight is not None and scene.lane_key(card) != scene.spotlight
+    @staticmethod
+    def _make_subtitle(card: Card, lens: Lens) -> str:
+        """Owner, dates and tags after the title, as the lens asks."""
         subtitle = ""
         if "owner" in lens.fields and card.owner:
             subtitle = card.owner
@@ -102,6 +101,20 @@ class CardItem(QGraphicsItem):
         if "tags" in lens.fields and card.tags:
             tags = " ".join("#" + t for t in card.tags[:4])
             subtitle = f"{subtitle} · {tags}" if subtitle else tags
+        return subtitle
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:  # fmt: skip
+        scene: TimelineScene | None = self.scene()  # type: ignore[assignment]
+        if scene is None:
+            return
+        card = self.card
+        lens = scene.lens
+        dimmed = scene.spotlight is not None and scene.lane_key(card) != scene.spotlight
+        if self._subtitle_of is not card or self._subtitle_lens is not lens:
+            self._subtitle = self._make_subtitle(card, lens)
+            self._subtitle_of, self._subtitle_lens = card, lens
+        subtitle = self._subtitle
         selected = self.isSelected()
         render.paint_card(
             painter, self.bar_rect(), card.title, self.color, scene.theme,
