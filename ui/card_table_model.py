@@ -168,7 +168,7 @@ class CardTableModel(QAbstractTableModel):
         gone = [i for i in ids if i in self._rows and (i not in found or not self._shown(found[i]))]
         self._remove_ids(gone)
         new: list[Card] = []
-        last = len(COLUMNS) - 1
+        changed: dict[int, Card] = {}
         for cid in ids:
             card = found.get(cid)
             if card is None or not self._shown(card):
@@ -177,8 +177,8 @@ class CardTableModel(QAbstractTableModel):
             if row is None:
                 new.append(card)
             else:
-                self._cards[row] = card
-                self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+                changed[row] = card
+        self._replace_rows(changed)
         if new:
             first = len(self._cards)
             self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
@@ -186,6 +186,24 @@ class CardTableModel(QAbstractTableModel):
             for i, card in enumerate(new):
                 self._rows[card.id] = first + i
             self.endInsertRows()
+
+    def _replace_rows(self, cards: dict[int, Card]) -> None:
+        """Put new cards in their rows, one dataChanged per run of adjacent rows.
+
+        Each run is announced before the next is changed: the sorting proxy re-sorts the rows
+        it is told about against rows it can trust, so no row may change unannounced.
+        """
+        last = len(COLUMNS) - 1
+        rows = sorted(cards)
+        i = 0
+        while i < len(rows):
+            j = i
+            while j + 1 < len(rows) and rows[j + 1] == rows[j] + 1:
+                j += 1
+            for row in rows[i : j + 1]:
+                self._cards[row] = cards[row]
+            self.dataChanged.emit(self.index(rows[i], 0), self.index(rows[j], last))
+            i = j + 1
 
     # ----- reading
 
