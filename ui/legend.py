@@ -87,6 +87,7 @@ class LegendWidget(QWidget):
         self._items: list[tuple[str, str]] = []
         # Counts per colour, patched from each edit's cards; None: count every card again.
         self._tally: LegendTally | None = None
+        self._refreshed = False
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
@@ -120,7 +121,10 @@ class LegendWidget(QWidget):
         lens = Lens.from_view(document.active_view)
         if self._tally is None or self._tally.lens != lens:
             self._tally = LegendTally(lens, document.cards())
-        self.set_items(self._tally.items(roadmap.lanes(), roadmap.objectives()))
+        items = self._tally.items(roadmap.lanes(), roadmap.objectives())
+        if items != self._items or not self._refreshed:  # most edits change no colour:
+            self._refreshed = True  # no relayout of the toolbar then
+            self.set_items(items)
 
     def _on_document_changed(self, changes: list[Any]) -> None:
         if any(c.entity in ("card", "lane", "objective", "view", "plan") for c in changes):
