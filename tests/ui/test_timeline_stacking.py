@@ -144,3 +144,57 @@ def test_a_scene_kept_up_to_date_equals_a_fresh_one(roadmap_path, qtbot, seed: i
     finally:
         doc.detach()
         r.close()
+
+
+def test_after_a_zoom_every_bar_in_view_is_where_a_full_layout_puts_it(roadmap_path, qtbot):
+    from planner import Roadmap
+    from planner.layout import card_y
+    from ui.main_window import MainWindow
+
+    rng = random.Random(5)
+    r = Roadmap.create(roadmap_path, title="Zoom")
+    lanes = [r.add_lane(name).id for name in ("Alpha", "Beta")]
+    specs = []
+    for n in range(600):
+        start = DAY0 + dt.timedelta(days=rng.randrange(0, 700))
+        specs.append({"title": f"Card {n}", "lane_id": rng.choice(lanes), "start": start,
+                      "end": start + dt.timedelta(days=rng.choice([2, 9, 20, 60]))})
+    ids = [c.id for c in r.add_cards(specs)]
+    for _ in range(20):
+        a, b = rng.sample(ids, 2)
+        try:
+            r.add_dependency(a, b)
+        except Exception:
+            pass
+    r.close()
+    w = MainWindow(roadmap_path)
+    qtbot.addWidget(w)
+    w.resize(1200, 700)
+    w.show()
+    qtbot.waitExposed(w)
+    tl = w.timeline
+    scene = tl.timeline_scene
+
+    def expected(item):
+        d0, d1 = scene._span(item)
+        ppd = scene.time_scale.px_per_day
+        key = scene.lane_key(item.card)
+        y = card_y(scene.boxes[key], scene.rows[key][item.card_id])
+        return d0 * ppd, y, max(18.0, d1 * ppd - d0 * ppd)
+
+    try:
+        for factor in (1.1, 1.1, 1.3, 0.5, 0.7, 2.5, 1 / 1.1):
+            tl.zoom_by(factor, rng.uniform(0, 1000))
+            tl.horizontalScrollBar().setValue(tl.horizontalScrollBar().value() + 90)
+            area = tl.mapToScene(tl.viewport().rect()).boundingRect()
+            lanes_in_view = scene._visible_keys()
+            for item in scene.card_items.values():
+                seen = item.mapRectToScene(item.boundingRect()).intersects(area)
+                if seen or (item.linked and scene.lane_key(item.card) in lanes_in_view):
+                    assert (item.scene_x, item.scene_y, item.width) == expected(item)
+                    assert (item.pos().x(), item.pos().y()) == (item.scene_x, item.scene_y)
+        scene.place_all()
+        for item in scene.card_items.values():
+            assert (item.scene_x, item.scene_y, item.width) == expected(item)
+    finally:
+        w.close()

@@ -34,6 +34,7 @@ from ui.timeline.stacking import LaneStack
 
 NO_LANE = -1  # the key of the band holding dated cards that have no lane
 MILESTONE_STRIP = 26  # room above the first lane for roadmap-wide milestones
+_NEAR = 150.0  # pixels beyond a view's sides where bars must be placed (twice that are)
 NO_LANE_COLOR = "#8c8c8c"
 # An arrow's box with its margin (left, top, right, bottom), its ends (x, y, x, y), violated.
 _ArrowGeometry = tuple[float, float, float, float, float, float, float, float, bool]
@@ -104,6 +105,7 @@ class TimelineScene(QGraphicsScene):
         self.dependency_layer = DependencyLayer()
         self.addItem(self.dependency_layer)
         self._pending: set[int] = set()
+        self._near: dict[int, tuple[float, float, float]] = {}  # pending lane -> zoom, x0, x1
         self._idle = QTimer(self)
         self._idle.setInterval(0)
         self._idle.timeout.connect(self._on_idle_timeout)
@@ -329,6 +331,8 @@ class TimelineScene(QGraphicsScene):
         visible = None if now else self._visible_keys()
         later = set() if visible is None else keys - visible
         self._pending.update(later)
+        for key in later:
+            self._near.pop(key, None)
         self._pending.difference_update(keys - later)
         self._place_keys(keys - later)
         if self._pending and not self._idle.isActive():
@@ -345,15 +349,60 @@ class TimelineScene(QGraphicsScene):
             self._idle.stop()
 
     def place_pending(self) -> None:
-        """Place what is still waiting in the lanes now on screen (after a scroll)."""
+        """Place what is still waiting in the lanes now on screen (after a scroll or zoom).
+
+        Of a lane on screen only the bars near the views' x range are placed (and those with
+        arrows, whose ends must be right wherever they are), as are bars that still sit in that
+        range from before; the lane stays pending, and the idle timer places the rest."""
         if not self._pending:
             return
-        visible = self._visible_keys()
-        due = self._pending if visible is None else self._pending & visible
-        if due:
-            due = set(due)
-            self._pending -= due
+        views = self.views()
+        if not views:
+            due = set(self._pending)
+            self._pending.clear()
             self._place_keys(due)
+            return
+        areas = [v.mapToScene(v.viewport().rect()).boundingRect() for v in views]
+        visible = self._visible_keys() or set()
+        left = min(a.left() for a in areas)
+        right = max(a.right() for a in areas)
+        for key in self._pending & visible:
+            self._place_near(key, left, right)
+
+    def place_all(self) -> None:
+        """Place every bar now (before reading the positions of bars off screen)."""
+        if self._pending:
+            due = set(self._pending)
+            self._pending.clear()
+            self._place_keys(due)
+
+    def _place_near(self, key: int, left: float, right: float) -> None:
+        """Place the bars of a lane that are or were near scene x ``left`` to ``right``."""
+        ppd = self.time_scale.px_per_day
+        done = self._near.get(key)
+        if done is not None and done[0] == ppd and done[1] <= left - _NEAR \
+                and right + _NEAR <= done[2]:  # fmt: skip
+            return  # placed when the view was here or close by
+        x0, x1 = left - 2 * _NEAR, right + 2 * _NEAR
+        lane = self.lanes_by_id.get(key)
+        if key not in self.boxes or (lane is not None and lane.collapsed):
+            self._pending.discard(key)
+            self._place_keys([key])
+            return
+        items = self.card_items
+        near = []
+        for cid in self.by_lane.get(key, ()):
+            item = items.get(cid)
+            if item is None:
+                continue
+            if item.linked or (item.scene_x < x1 and item.scene_x + item.width > x0):
+                near.append(item)
+                continue
+            d0, d1 = self._span(item)
+            if d0 * ppd < x1 and d1 * ppd + render.MIN_BAR > x0:
+                near.append(item)
+        self._place_in_lane(key, near)
+        self._near[key] = (ppd, x0, x1)
 
     def _place_cards(self, items: Iterable[CardItem]) -> None:
         by_key: dict[int, list[CardItem]] = {}
@@ -366,9 +415,21 @@ class TimelineScene(QGraphicsScene):
         """Place every card of these lanes."""
         items = self.card_items
         for key in keys:
+            self._near.pop(key, None)
             ids = self.by_lane.get(key)
             if ids:
                 self._place_in_lane(key, [items[c] for c in ids if c in items])
+
+    def _span(self, item: CardItem) -> tuple[int, int]:
+        """The bar's first day and the day after its last, counted from the time scale's origin
+        (remembered per card, as a zoom places bars again from them)."""
+        card = item.card
+        if item.span_of is not card:
+            s, e = self.bar_dates(card)
+            origin = self.time_scale.origin
+            item.span = ((s - origin).days, (e - origin).days + 1)
+            item.span_of = card
+        return item.span
 
     def _place_in_lane(self, key: int, items: Iterable[CardItem]) -> None:
         """Place cards of one lane band from their dates and rows (hidden in a collapsed lane)."""
@@ -384,13 +445,7 @@ class TimelineScene(QGraphicsScene):
         ppd = self.time_scale.px_per_day
         rows = self.rows.get(key, {})
         for item in items:
-            card = item.card
-            if item.span_of is not card:
-                s, e = self.bar_dates(card)
-                origin = self.time_scale.origin
-                item.span = ((s - origin).days, (e - origin).days + 1)
-                item.span_of = card
-            d0, d1 = item.span
+            d0, d1 = item.span if item.span_of is item.card else self._span(item)
             x0 = d0 * ppd
             item.set_geometry(x0, card_y(box, rows.get(item.card_id, 0)), d1 * ppd - x0)
             if not item.shown:
@@ -463,7 +518,13 @@ class TimelineScene(QGraphicsScene):
         if new == self.time_scale:
             return
         self.time_scale = new
-        self._place_lanes(self.lane_keys)
+        if self.views():  # bars near the view are placed once it has scrolled to the new x
+            self._pending.update(self.lane_keys)
+            self._near.clear()
+            if not self._idle.isActive():
+                self._idle.start()
+        else:
+            self._place_lanes(self.lane_keys)
         self._place_milestones()
         self._apply_extent()
         self.invalidate(self.sceneRect(), QGraphicsScene.SceneLayer.BackgroundLayer)

@@ -1043,6 +1043,7 @@ class TimelineView(QGraphicsView):
     def select_neighbour(self, key: int) -> None:
         """Arrows: select the nearest card in that direction."""
         scene = self.timeline_scene
+        scene.place_all()  # every bar where it belongs, on screen or not
         ids = self.selected_ids()
         items = [i for i in scene.card_items.values() if i.isVisible()]
         if not items:
