@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QMainWindow, QSizePolicy, QToolBar, QWidget
 from typing_extensions import override
 
 from planner.lens import LegendTally, Lens, legend
+from planner.model import Lane, Objective
 from ui.document import Document
 
 Items = Sequence[tuple[str, str]]
@@ -88,6 +89,7 @@ class LegendWidget(QWidget):
         # Counts per colour, patched from each edit's cards; None: count every card again.
         self._tally: LegendTally | None = None
         self._refreshed = False
+        self._names: tuple[list[Lane], list[Objective]] | None = None  # read again on change
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
@@ -115,18 +117,22 @@ class LegendWidget(QWidget):
             return
         roadmap = document.roadmap
         if roadmap.closed:
-            self._tally = None
+            self._tally = self._names = None
             self.set_items([])
             return
         lens = Lens.from_view(document.active_view)
         if self._tally is None or self._tally.lens != lens:
             self._tally = LegendTally(lens, document.cards())
-        items = self._tally.items(roadmap.lanes(), roadmap.objectives())
+        if self._names is None:
+            self._names = (roadmap.lanes(), roadmap.objectives())
+        items = self._tally.items(*self._names)
         if items != self._items or not self._refreshed:  # most edits change no colour:
             self._refreshed = True  # no relayout of the toolbar then
             self.set_items(items)
 
     def _on_document_changed(self, changes: list[Any]) -> None:
+        if any(c.entity in ("lane", "objective", "plan") for c in changes):
+            self._names = None
         if any(c.entity in ("card", "lane", "objective", "view", "plan") for c in changes):
             self._count_cards(changes)
             self._refresh_timer.start()

@@ -36,7 +36,9 @@ def test_legend_after_edits_equals_a_full_recount(window, qtbot, color_by: str) 
         commands.AddCards(roadmap, [{"title": "New", "lane_id": None, "tags": ["BRAND NEW"],
                                      "status": "dropped"}]),
     ]
+    edits.append(commands.UpdateLane(roadmap, lane.id, name="Renamed lane", color="#123456"))
     if objective is not None:
+        edits.append(commands.UpdateObjective(roadmap, objective.id, name="Renamed goal"))
         edits.append(commands.UpdateCards(roadmap, {a.id: {"objective_id": objective.id}}))
     before = _settled(legend, qtbot)
     for edit in edits:
@@ -44,6 +46,8 @@ def test_legend_after_edits_equals_a_full_recount(window, qtbot, color_by: str) 
         assert _settled(legend, qtbot) == legend_items(window.document)
     if color_by == "tag":
         assert "Brand new" in {label for label, _ in legend.items}
+    if color_by == "lane":
+        assert ("Renamed lane", "#123456") in legend.items
     for _ in edits:
         stack.undo()
         assert _settled(legend, qtbot) == legend_items(window.document)
