@@ -247,6 +247,7 @@ class Backlog(QWidget):
         self.roadmap = document.roadmap
         self.undo_stack = undo_stack
         self._ids: list[int] = []
+        self._waiting: set[int] = set()  # every backlog card, shown or filtered out
         tr = self.tr
         self.add_line = QLineEdit(self)
         self.add_line.setPlaceholderText(tr("Add a card: type a title, press Enter"))
@@ -324,6 +325,7 @@ class Backlog(QWidget):
         search: CardFilter = self.document.search
         text = CardFilter.build(self.filter_line.text())
         waiting = [c for c in self.document.cards() if in_backlog(c)]
+        self._waiting = {c.id for c in waiting}
         cards = [c for c in waiting if (lens is None or lens.includes(c))
                  and search.matches(c) and text.matches(c)]  # fmt: skip
         cards.sort(key=sort_key(self.sort_combo.currentData() or "priority"))
@@ -364,14 +366,16 @@ class Backlog(QWidget):
     def _on_document_changed(self, changes: list[Change]) -> None:
         touched: set[int] = set()
         for c in changes:
-            if c.entity == "plan" or (c.entity == "card" and c.op in ("added", "removed", "reset")):
+            if c.entity == "plan" or (c.entity == "card" and (c.op == "reset" or not c.ids)):
                 self.refresh()
                 return
             if c.entity == "card":
                 touched.update(c.ids)
         if not touched:
             return
-        if touched & set(self._ids) or any(
+        # Only cards that are or were waiting change the list or its count: adding, deleting
+        # or editing scheduled cards costs no rebuild.
+        if not touched.isdisjoint(self._waiting) or any(
             in_backlog(c) for c in self.roadmap.cards_by_id(touched).values()
         ):
             self.refresh()
