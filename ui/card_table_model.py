@@ -147,7 +147,8 @@ class CardTableModel(QAbstractTableModel):
                                   self.index(len(self._cards) - 1, len(COLUMNS) - 1))  # fmt: skip
 
     def _remove_ids(self, ids: Iterable[int]) -> None:
-        rows = sorted({self._rows[i] for i in ids if i in self._rows}, reverse=True)
+        ids = [i for i in ids if i in self._rows]
+        rows = sorted({self._rows[i] for i in ids}, reverse=True)
         if not rows:
             return
         # Remove contiguous runs from the bottom up, then reindex once.
@@ -161,7 +162,10 @@ class CardTableModel(QAbstractTableModel):
             self.endRemoveRows()
             if row is not None:
                 run_end = run_start = row
-        self._reindex()
+        for cid in ids:
+            self._rows.pop(cid, None)
+        for i in range(rows[-1], len(self._cards)):  # rows above the first removed keep theirs
+            self._rows[self._cards[i].id] = i
 
     def _upsert_ids(self, ids: Sequence[int]) -> None:
         found = self.roadmap.cards_by_id(ids)

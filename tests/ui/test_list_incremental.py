@@ -59,3 +59,9 @@ def test_a_many_card_move_and_its_undo_leave_the_list_as_a_fresh_load(window) ->
     for _ in range(2):
         stack.redo()
         check()
+    # Deleting cards spread over the list renumbers only the rows below the first.
+    commands.run(stack, commands.DeleteCards(roadmap, [c.id for c in scheduled[1::3]]))
+    check()
+    assert all(model.row_of(model.card_at(r).id) == r for r in range(model.rowCount()))
+    stack.undo()
+    check()
