@@ -229,6 +229,7 @@ class BoardView(QWidget):
         self.read_only = False
         self._lens = Lens.from_view(document.active_view)
         self._loading = False
+        self._tiles: dict[int, QListWidgetItem] = {}  # card id -> its tile, in any column
 
         self.now_spin = QSpinBox(self)
         self.next_spin = QSpinBox(self)
@@ -321,6 +322,7 @@ class BoardView(QWidget):
             self._objectives = {o.id: o for o in roadmap.objectives()}
             for column in self.columns.values():
                 column.clear()
+            self._tiles.clear()
             self._stale = lazy and not self.isVisible()
             if self._stale:
                 return
@@ -340,16 +342,20 @@ class BoardView(QWidget):
         item.setData(DETAIL_ROLE, self._detail(card))
         item.setData(SORT_ROLE, _sort_key(card))
         item.setData(INTERNAL_ROLE, card.internal)
+        self._tiles[card.id] = item
         if append:
             column.addItem(item)
             return
+        # The column is in key order: insert after the tiles with keys up to this one.
         key = _sort_key(card)
-        row = column.count()
-        for i in range(column.count()):
-            if column.item(i).data(SORT_ROLE) > key:
-                row = i
-                break
-        column.insertItem(row, item)
+        lo, hi = 0, column.count()
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if column.item(mid).data(SORT_ROLE) > key:
+                hi = mid
+            else:
+                lo = mid + 1
+        column.insertItem(lo, item)
 
     def _detail(self, card: Card) -> str:
         """The second line of a tile: the view's chosen fields, dates at its precision."""
@@ -377,19 +383,22 @@ class BoardView(QWidget):
         """Re-place just these cards' tiles, keeping the shared selection as it is."""
         self._loading = True  # taking a selected tile out must not clear the selection
         try:
-            for column in self.columns.values():
-                for i in reversed(range(column.count())):
-                    if column.item(i).data(ID_ROLE) in ids:
-                        column.takeItem(i)
+            for cid in ids:
+                item = self._tiles.pop(cid, None)
+                column = item.listWidget() if item is not None else None
+                if item is not None and column is not None:
+                    column.takeItem(column.row(item))
             cards = self.document.roadmap.cards_by_id(ids)
+            selected = set(self.document.selection)
             for cid in ids:
                 card = cards.get(cid)
                 if card is not None and self._shows(card):
                     self._add_tile(card)
+                    if cid in selected:
+                        self._tiles[cid].setSelected(True)
         finally:
             self._loading = False
         self._update_headers()
-        self._on_document_selection_changed(self.document.selection, None)
 
     # ----- edits
 
@@ -470,11 +479,15 @@ class BoardView(QWidget):
             return
         wanted = set(ids)  # type: ignore[call-overload]
         self._loading = True
-        try:
+        try:  # touch only the tiles selected before and after, not every tile
             for column in self.columns.values():
-                for i in range(column.count()):
-                    item = column.item(i)
-                    item.setSelected(item.data(ID_ROLE) in wanted)
+                for item in column.selectedItems():
+                    if item.data(ID_ROLE) not in wanted:
+                        item.setSelected(False)
+            for cid in wanted:
+                tile = self._tiles.get(cid)
+                if tile is not None and not tile.isSelected():
+                    tile.setSelected(True)
         finally:
             self._loading = False
 
