@@ -198,3 +198,41 @@ def test_after_a_zoom_every_bar_in_view_is_where_a_full_layout_puts_it(roadmap_p
             assert (item.scene_x, item.scene_y, item.width) == expected(item)
     finally:
         w.close()
+
+
+def test_bars_cut_by_the_left_edge_look_as_if_painted_afresh(roadmap_path, qtbot):
+    """Titles of bars cut by the left edge start at the edge, also for bars that come into view
+    by a vertical scroll: the bars' cached pictures never keep an old title position."""
+    from planner import Roadmap
+    from ui.main_window import MainWindow
+
+    rng = random.Random(9)
+    r = Roadmap.create(roadmap_path, title="Edge")
+    lanes = [r.add_lane(f"Lane {n}").id for n in range(8)]
+    specs = []
+    for n in range(300):
+        start = DAY0 + dt.timedelta(days=rng.randrange(0, 300))
+        specs.append({"title": f"A long enough title for card {n}", "lane_id": rng.choice(lanes),
+                      "start": start, "end": start + dt.timedelta(days=rng.choice([20, 40, 90]))})
+    r.add_cards(specs)
+    r.close()
+    w = MainWindow(roadmap_path)
+    qtbot.addWidget(w)
+    w.resize(1600, 900)
+    w.show()
+    qtbot.waitExposed(w)
+    tl = w.timeline
+    tl.set_zoom(3.0, 0)
+    tl._scroll_left_to(tl.time_scale.x_for_date(DAY0 + dt.timedelta(days=100)))
+    h, v = tl.horizontalScrollBar(), tl.verticalScrollBar()
+    try:
+        for steps in (((0, 300), (60, 0), (0, -300)), ((0, 300), (-45, 0), (0, -300)),
+                      ((0, 200), (25, 0), (0, -100), (10, 0), (0, -100))):  # fmt: skip
+            for dx, dy in steps:
+                h.setValue(h.value() + dx)
+                v.setValue(v.value() + dy)
+            shown = tl.viewport().grab().toImage()
+            tl.timeline_scene.refresh_items()  # every bar painted afresh
+            assert shown == tl.viewport().grab().toImage(), steps
+    finally:
+        w.close()

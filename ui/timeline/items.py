@@ -41,6 +41,7 @@ class CardItem(QGraphicsItem):
         self.scene_y = 0.0
         self.shown = True  # isVisible(), kept by the scene that shows or hides the bar
         self.linked = False  # a dependency arrow starts or ends here
+        self.title_from: float | None = None  # where the title was painted from (cut bars)
         self.span_of: Card | None = None  # the card whose dates ``span`` holds
         self.span = (0, 1)  # the bar's first day and the day after its last, from the origin
         self._subtitle = ""  # owner, dates and tags as shown for ``_subtitle_of`` in a lens
@@ -70,6 +71,16 @@ class CardItem(QGraphicsItem):
             self.setPos(x, y)
             if self.linked:
                 Epoch.value += 1
+
+    def title_start(self, view_left: float | None) -> float | None:
+        """Where render.paint_card starts the title of this bar when a view's left edge is at
+        scene x ``view_left`` and cuts it; None when the title starts where it always does."""
+        if view_left is None or self.width < 28:
+            return None
+        text_from = view_left - self.scene_x
+        if render.HANDLE + 2 < text_from + 4 < self.width - 80:
+            return text_from
+        return None
 
     def bar_rect(self) -> QRectF:
         return QRectF(0, 0, self.width, BAR_HEIGHT)
@@ -121,8 +132,11 @@ class CardItem(QGraphicsItem):
             status=card.status, estimate=card.estimate, subtitle=subtitle, fields=lens.fields,
             selected=selected, highlighted=card.id in scene.highlight, dimmed=dimmed,
             flagged=self.flagged, hovered=card.id == scene.hover_id and not selected,
-            text_from=None if scene.view_left is None else scene.view_left - self.pos().x(),
+            text_from=None if scene.view_left is None else scene.view_left - self.scene_x,
         )  # fmt: skip
+        self.title_from = self.title_start(scene.view_left)
+        if self.title_from is not None:
+            scene._edge_items.add(self)
         badge = scene.badges.get(card.id)
         if badge:
             render.paint_change_badge(painter, QPointF(0, 0), badge, scene.theme)

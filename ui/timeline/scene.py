@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, QPointF, QRect, QRectF, QTimer, Signal
+from PySide6.QtCore import QObject, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
@@ -105,6 +105,7 @@ class TimelineScene(QGraphicsScene):
         self.dependency_layer = DependencyLayer()
         self.addItem(self.dependency_layer)
         self._pending: set[int] = set()
+        self._edge_items: set[CardItem] = set()  # bars painted with their title from view_left
         self._near: dict[int, tuple[float, float, float]] = {}  # pending lane -> zoom, x0, x1
         self._idle = QTimer(self)
         self._idle.setInterval(0)
@@ -130,6 +131,7 @@ class TimelineScene(QGraphicsScene):
 
     def rebuild(self) -> None:
         """Read everything again (opening, switching plan or lens); edits never come here."""
+        self._edge_items.clear()
         self.invalidate_dependencies()
         for item in self.card_items.values():
             self.removeItem(item)
@@ -581,6 +583,7 @@ class TimelineScene(QGraphicsScene):
                 key = self.lane_key(item.card)
                 self.by_lane.get(key, set()).discard(cid)
                 touched.setdefault(key, set()).add(cid)
+                self._edge_items.discard(item)
                 self.removeItem(item)
         if card_ids:
             fresh = self.roadmap.cards_by_id(card_ids - removed)
@@ -597,6 +600,7 @@ class TimelineScene(QGraphicsScene):
                     touched.setdefault(old_key, set()).add(cid)
                     if card is None or not self._shows(card):
                         del self.card_items[cid]
+                        self._edge_items.discard(item)
                         self.removeItem(item)
                         continue
                     item.card = card
@@ -693,14 +697,17 @@ class TimelineScene(QGraphicsScene):
     def set_view_left(self, x: float | None, top: float, bottom: float) -> None:
         """Bars cut by a view's left edge show their title from that edge."""
         old, self.view_left = self.view_left, x
-        if old == x:
-            return
-        for edge in (old, x):
-            if edge is None:
-                continue
-            for item in self.items(QRectF(edge, top, 1, bottom - top)):
+        candidates: set[CardItem] = set(self._edge_items) if old != x else set()
+        if x is not None:  # bars at the edge, also those scrolled in from above or below
+            for item in self.items(QRectF(x, top, 1, bottom - top),
+                                   Qt.ItemSelectionMode.IntersectsItemBoundingRect):  # fmt: skip
                 if isinstance(item, CardItem):
-                    item.update()
+                    candidates.add(item)
+        for item in candidates:
+            if item.title_from != item.title_start(x):
+                item.update()  # its cached picture has the title elsewhere
+                item.title_from = None
+                self._edge_items.discard(item)
 
     def set_drag_label(self, pos: QPointF | None, text: str) -> None:
         """The dates being dragged to, drawn beside the pointer (None hides it)."""
