@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from typing import Any
@@ -51,6 +52,10 @@ TEXT_FIELDS = ("description", "hypothesis")
 COMBO_FIELDS = ("lane_id", "kind", "status", "priority", "date_confidence", "objective_id")
 SHARED_FIELDS = ("status", "lane_id", "tags", "color", "priority")
 LINK_SCHEMES = ("http", "https", "mailto")
+
+# Every card field, and those the previews below the fields are made from.
+_CARD_FIELDS = tuple(f.name for f in dataclasses.fields(Card))
+_PREVIEWED = {"as_a", "i_want", "so_that", "reach", "impact", "confidence", "effort", "link"}
 
 _ERROR_STYLE = """
 *[invalid="true"] { border: 2px solid #d32f2f; border-radius: 3px; }
@@ -354,10 +359,20 @@ class CardEditor(QWidget):
             for c in changes
         )
         if relevant:
-            self._load_ids(self._ids, keep_dirty=True)
+            names_changed = any(c.entity in ("lane", "objective", "plan") for c in changes)
+            self._load_ids(self._ids, keep_dirty=True,
+                           previous=None if names_changed else self._cards)  # fmt: skip
 
-    def _load_ids(self, ids: Sequence[int], keep_dirty: bool = False) -> None:
+    def _load_ids(self, ids: Sequence[int], keep_dirty: bool = False,
+                  previous: dict[int, Card] | None = None) -> None:  # fmt: skip
+        """Show these cards; with ``previous`` (the same cards before an edit) only the
+        fields the edit changed are shown again."""
         found = self.roadmap.cards_by_id(ids) if ids else {}
+        only: set[str] | None = None
+        if previous is not None and previous.keys() == found.keys():
+            only = {name for name in _CARD_FIELDS
+                    if any(getattr(previous[i], name) != getattr(card, name)
+                           for i, card in found.items())}  # fmt: skip
         self._ids = tuple(i for i in ids if i in found)
         self._cards = found
         if not keep_dirty:
@@ -384,7 +399,7 @@ class CardEditor(QWidget):
                                 .replace("%1", str(len(cards))))  # fmt: skip
         else:
             self.header.setText(short(cards[0].title, 120))
-        self._show_values(cards, keep_dirty)
+        self._show_values(cards, keep_dirty, only)
 
     def _fill_choices(self) -> None:
         if not self._choices_stale:
@@ -413,12 +428,16 @@ class CardEditor(QWidget):
             return widget.line.isModified()
         return False
 
-    def _show_values(self, cards: list[Card], keep_dirty: bool) -> None:
+    def _show_values(self, cards: list[Card], keep_dirty: bool,
+                     only: set[str] | None = None) -> None:  # fmt: skip
+        """Fill the fields from the cards (only the ``only`` fields, when given)."""
         def common(name: str) -> Any:
             values = {repr(getattr(c, name)) for c in cards}
             return getattr(cards[0], name) if len(values) == 1 else _MIXED
 
         for key in LINE_FIELDS + NUMBER_FIELDS + TEXT_FIELDS + COMBO_FIELDS + ("start", "end"):
+            if only is not None and key not in only:
+                continue  # unchanged: the field shows it already (or the user's typing)
             widget = self._inputs[key]
             if len(cards) > 1 and key not in SHARED_FIELDS:
                 continue
@@ -445,6 +464,8 @@ class CardEditor(QWidget):
                     widget.setCurrentIndex(-1 if value is _MIXED else widget.findData(value))
                 elif isinstance(widget, DateOrNoneEdit):
                     widget.set_date(None if value is _MIXED else value)
+        if only is not None and only.isdisjoint({"internal", "criteria", "tags"} | _PREVIEWED):
+            return
         with QSignalBlocker(self.internal_check):
             self.internal_check.setChecked(cards[0].internal)
         self.checklist.set_criteria(cards[0].criteria)
