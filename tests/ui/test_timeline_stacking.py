@@ -134,9 +134,20 @@ def test_a_scene_kept_up_to_date_equals_a_fresh_one(roadmap_path, qtbot, seed: i
                 r.move_cards(moves)
             elif roll < 0.75:
                 r.delete_cards([rng.choice(live)])
-            elif roll < 0.9:
+            elif roll < 0.85:
                 start = DAY0 + dt.timedelta(days=rng.randrange(0, 200))
                 r.add_card(f"New {step}", rng.choice(lanes), start, start + dt.timedelta(days=12))
+            elif roll < 0.9:
+                deps = r.dependencies()
+                if deps and rng.random() < 0.5:
+                    gone = rng.choice(deps)
+                    r.remove_dependency(gone.before_id, gone.after_id)
+                else:
+                    a, b = rng.sample(live, 2)
+                    try:
+                        r.add_dependency(a, b)
+                    except Exception:
+                        pass
             else:
                 r.move_cards([(rng.choice(live), None, None, None)])  # to the backlog
             fresh = TimelineScene(doc)

@@ -94,6 +94,7 @@ class TimelineScene(QGraphicsScene):
         self._dep_geo_epoch = 0
         self._dep_pairs: list[tuple[CardItem, CardItem, bool]] = []
         self._dep_pairs_stale = True
+        self._dep_ids: set[int] = set()  # every card an arrow starts or ends at
         self.objectives: dict[int, Objective] = {}
         self.info = self.roadmap.info()
         self.lens = Lens.from_view(getattr(document, "active_view", None))
@@ -536,9 +537,21 @@ class TimelineScene(QGraphicsScene):
 
     def apply_changes(self, changes: Sequence[Change]) -> None:
         """Update the items the committed changes touched; rebuild only on a plan or lens swap."""
-        self.invalidate_dependencies()  # a card's dates decide whether its arrows are violated
         self._apply_changes(changes)
-        self._link_dependencies()
+        if self._touches_dependencies(changes):
+            self.invalidate_dependencies()
+            self._link_dependencies()
+
+    def _touches_dependencies(self, changes: Sequence[Change]) -> bool:
+        """Whether arrows came or went, or a card with an arrow changed (its dates decide
+        whether the arrow is violated; it may have left the timeline)."""
+        ids: set[int] = set()
+        for c in changes:
+            if c.entity in ("dependency", "plan", "view") or c.op == "reset":
+                return True
+            if c.entity == "card":
+                ids.update(c.ids)
+        return not self._dep_ids.isdisjoint(ids)
 
     def _apply_changes(self, changes: Sequence[Change]) -> None:
         entities = {c.entity for c in changes}
@@ -827,6 +840,7 @@ class TimelineScene(QGraphicsScene):
             old_a.linked = old_b.linked = False
         items = self.card_items
         pairs = []
+        self._dep_ids = {d.before_id for d in self.deps} | {d.after_id for d in self.deps}
         for dep in self.deps:
             a, b = items.get(dep.before_id), items.get(dep.after_id)
             if a is None or b is None:

@@ -528,9 +528,10 @@ class TimelineView(QGraphicsView):
         self._repaint_all()
 
     def _on_document_changed(self, changes: Any) -> None:
-        empty_before = not self.timeline_scene.card_items or self.shows_no_card()
+        added = any(c.entity == "card" and c.op == "added" for c in changes)
+        empty_before = added and (not self.timeline_scene.card_items or self.shows_no_card())
         self.timeline_scene.apply_changes(changes)
-        if empty_before and any(c.entity == "card" and c.op == "added" for c in changes):
+        if empty_before:
             self.reveal_cards()  # an import into an empty view: show what came in
         wanted = self.document.selection
         items = self.timeline_scene.card_items
