@@ -468,16 +468,8 @@ def paint_today_line(painter: QPainter, x: float, top: float, bottom: float, the
     painter.drawLine(QLineF(x, top, x, bottom))
 
 
-def paint_dependency(
-    painter: QPainter, start: QPointF, end: QPointF, theme: Theme, violated: bool = False
-) -> None:
-    """An arrow from a predecessor's end to its successor's start; violated ones in warning."""
-    color = theme.warning if violated else theme.arrow
-    pen = QPen(color, 2.2 if violated else 1.4)
-    if violated:
-        pen.setStyle(Qt.PenStyle.DashLine)
-    painter.setPen(pen)
-    painter.setBrush(Qt.BrushStyle.NoBrush)
+def dependency_shape(start: QPointF, end: QPointF) -> tuple[QPainterPath, QPolygonF]:
+    """The line and the arrowhead of a dependency from ``start`` to ``end``."""
     path = QPainterPath(start)
     mid = start.x() + 10
     if end.x() > start.x() + 20:
@@ -490,12 +482,39 @@ def paint_dependency(
         path.cubicTo(QPointF(mid + 10, midy), QPointF(end.x() - 20, midy),
                      QPointF(end.x() - 12, end.y()))  # fmt: skip
         path.lineTo(end.x() - 4, end.y())
+    tip = QPointF(end.x(), end.y())
+    head = QPolygonF([tip, QPointF(tip.x() - 7, tip.y() - 4), QPointF(tip.x() - 7, tip.y() + 4)])
+    return path, head
+
+
+_ARROW_PENS: dict[tuple[int, bool], QPen] = {}
+
+
+def paint_dependency(
+    painter: QPainter, start: QPointF, end: QPointF, theme: Theme, violated: bool = False,
+    shape: tuple[QPainterPath, QPolygonF] | None = None,
+) -> None:  # fmt: skip
+    """An arrow from a predecessor's end to its successor's start; violated ones in warning.
+
+    ``shape`` is ``dependency_shape(start, end)`` when the caller kept it from an earlier paint.
+    """
+    color = theme.warning if violated else theme.arrow
+    key = (color.rgba(), violated)
+    pen = _ARROW_PENS.get(key)
+    if pen is None:
+        pen = QPen(color, 2.2 if violated else 1.4)
+        if violated:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        if len(_ARROW_PENS) > 64:
+            _ARROW_PENS.clear()
+        _ARROW_PENS[key] = pen
+    painter.setPen(pen)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    path, head = shape or dependency_shape(start, end)
     painter.drawPath(path)
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(color)
-    tip = QPointF(end.x(), end.y())
-    painter.drawPolygon(QPolygonF([tip, QPointF(tip.x() - 7, tip.y() - 4),
-                                   QPointF(tip.x() - 7, tip.y() + 4)]))  # fmt: skip
+    painter.drawPolygon(head)
 
 
 def paint_ghost(painter: QPainter, ghost: QRectF, current: QRectF | None, theme: Theme) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QPointF, QRect, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QPainter, QPainterPath, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
 from planner import dates
@@ -92,6 +92,7 @@ class TimelineScene(QGraphicsScene):
         self.deps: list[Dependency] = []
         self._dep_geo: list[_ArrowGeometry] | None = None
         self._dep_geo_epoch = 0
+        self._dep_shapes: dict[int, tuple[QPainterPath, QPolygonF]] = {}
         self._dep_pairs: list[tuple[CardItem, CardItem, bool]] = []
         self._dep_pairs_stale = True
         self._dep_ids: set[int] = set()  # every card an arrow starts or ends at
@@ -832,6 +833,7 @@ class TimelineScene(QGraphicsScene):
             y0, y1 = (sy, ey) if sy < ey else (ey, sy)
             geo.append((x0 - 30, y0 - 30, x1 + 30, y1 + 30, sx, sy, ex, ey, violated))
         self._dep_geo, self._dep_geo_epoch = geo, Epoch.value
+        self._dep_shapes = {}
         return geo
 
     def _link_dependencies(self) -> None:
@@ -865,10 +867,16 @@ class TimelineScene(QGraphicsScene):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         left, top, right, bottom = rect.left(), rect.top(), rect.right(), rect.bottom()
         theme = self.theme
-        for x0, y0, x1, y1, sx, sy, ex, ey, violated in self._dependency_geometry():
+        geometry = self._dependency_geometry()
+        shapes = self._dep_shapes  # kept until the arrows' geometry is worked out again
+        for i, (x0, y0, x1, y1, sx, sy, ex, ey, violated) in enumerate(geometry):
             if x1 <= left or x0 >= right or y1 <= top or y0 >= bottom:
                 continue
-            render.paint_dependency(painter, QPointF(sx, sy), QPointF(ex, ey), theme, violated)
+            start, end = QPointF(sx, sy), QPointF(ex, ey)
+            shape = shapes.get(i)
+            if shape is None:
+                shape = shapes[i] = render.dependency_shape(start, end)
+            render.paint_dependency(painter, start, end, theme, violated, shape)
 
     def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:  # noqa: N802
         rect = QRectF(rect)
