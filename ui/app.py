@@ -73,10 +73,14 @@ def find_window(path: str | Path) -> MainWindow | None:
     return None
 
 
-def open_window(path: str | Path, parent: QWidget | None = None) -> MainWindow | None:
+def open_window(
+    path: str | Path, parent: QWidget | None = None, *, deferred: bool = False
+) -> MainWindow | None:
     """Open a file in a new window, or bring forward the window that has it already.
 
-    Returns None when the file could not be opened (the user was told why) or was not opened.
+    ``deferred``: paint the timeline first and add the other rooms right after (the start-up
+    path). Returns None when the file could not be opened (the user was told why) or was not
+    opened.
     """
     from planner.errors import LockedError, RoadmapFileError
     from ui import errors, recent, settings
@@ -96,15 +100,23 @@ def open_window(path: str | Path, parent: QWidget | None = None) -> MainWindow |
         return None
     if roadmap is None:
         return None
-    window = MainWindow(roadmap.path, roadmap)
+    window = MainWindow(roadmap.path, roadmap, deferred=deferred)
     register(window)
     restore_state(window)
     window.show()
     restore_timeline(window)
     if parent is not None and not window.isMaximized():
         _cascade(window, parent)
-    recent.add(roadmap.path)
-    settings.put("last_file", str(roadmap.path.resolve()))
+
+    def remember() -> None:  # after the first paint when deferred: writing settings takes time
+        restore_tab(window)
+        recent.add(roadmap.path)
+        settings.put("last_file", str(roadmap.path.resolve()))
+
+    if window.is_built:
+        remember()
+    else:
+        window.built.connect(remember)
     return window
 
 
@@ -196,6 +208,13 @@ def restore_state(window: MainWindow) -> None:
             view = None
         if view is not None:
             window.document.set_active_view(view)
+
+
+def restore_tab(window: MainWindow) -> None:
+    """Show the tab (timeline, list, board) the window was left on."""
+    from ui import settings
+
+    state = settings.window_state(window.path)
     try:
         tab = int(state.get("tab", -1))
     except (TypeError, ValueError):
@@ -251,15 +270,15 @@ def start(args: Sequence[str]) -> list[MainWindow]:
 
     files = _file_args(args)
     for name in files:
-        open_window(Path(name))
+        open_window(Path(name), deferred=True)
     if "--sample" in args:
-        open_window(ensure_sample())
+        open_window(ensure_sample(), deferred=True)
     if not files and "--sample" not in args:
         last = str(settings.get("last_file") or "")
         if last and Path(last).exists():
-            open_window(Path(last))
+            open_window(Path(last), deferred=True)
         if not _windows:
-            window = open_window(ensure_sample())
+            window = open_window(ensure_sample(), deferred=True)
             if window is not None and not last:
                 window.statusBar().showMessage(first_run_hint())
     if not _windows and files:
@@ -328,15 +347,25 @@ def _quit_after_first_paint(window: MainWindow) -> None:
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication
 
-    def report() -> None:  # runs once the paint that triggered it has finished
-        print(f"first-paint {time.time():.6f}", flush=True)
-        try:  # this process's own peak (ru_maxrss would include the parent's before exec)
+    def peak() -> None:  # this process's own peak (ru_maxrss would include the parent's)
+        try:
             status = Path("/proc/self/status").read_text()
-            peak = next(line.split()[1] for line in status.splitlines() if line[:6] == "VmHWM:")
-            print(f"peak-kb {peak}", flush=True)
+            kb = next(line.split()[1] for line in status.splitlines() if line[:6] == "VmHWM:")
+            print(f"peak-kb {kb}", flush=True)
         except (OSError, StopIteration, IndexError):
             pass
+
+    def complete() -> None:  # every room built: the rest of the window is there too
+        print(f"complete {time.time():.6f}", flush=True)
         QApplication.quit()
+
+    def report() -> None:  # runs once the paint that triggered it has finished
+        print(f"first-paint {time.time():.6f}", flush=True)
+        peak()
+        if window.is_built:
+            complete()
+        else:
+            window.built.connect(lambda: QTimer.singleShot(0, complete))
 
     class FirstPaint(QObject):
         def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override

@@ -470,13 +470,9 @@ class Backlog(QWidget):
 
 def install(window: Any) -> Backlog:
     """The backlog dock on the left."""
-    from PySide6.QtWidgets import QDockWidget
-
-    dock = QDockWidget(window.tr("Backlog"), window)
-    dock.setObjectName("backlog_dock")
+    dock = window.dock("backlog_dock", window.tr("Backlog"), Qt.DockWidgetArea.LeftDockWidgetArea)
     backlog = Backlog(window.document, window.undo_stack, dock)
     dock.setWidget(backlog)
-    window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
     window.backlog_dock, window.backlog = dock, backlog
     action = dock.toggleViewAction()
     action.setText(window.tr("&Backlog"))

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -45,10 +45,54 @@ def open_roadmap(path: Path, parent: QWidget | None = None) -> Roadmap:
         raise
 
 
-class MainWindow(QMainWindow):
-    """One window per open roadmap file."""
+# The docks every window has, made before the window is laid out so a saved layout restores
+# them at once (their contents come with their rooms): name, title, area, shown at first.
+_DOCKS: tuple[tuple[str, object, Qt.DockWidgetArea, bool], ...] = (
+    ("backlog_dock", QT_TRANSLATE_NOOP("MainWindow", "Backlog"),
+     Qt.DockWidgetArea.LeftDockWidgetArea, True),
+    ("editor_dock", QT_TRANSLATE_NOOP("MainWindow", "Card"),
+     Qt.DockWidgetArea.RightDockWidgetArea, True),
+    ("history_dock", QT_TRANSLATE_NOOP("MainWindow", "Undo History"),
+     Qt.DockWidgetArea.RightDockWidgetArea, False),
+    ("changes_dock", QT_TRANSLATE_NOOP("MainWindow", "Changes"),
+     Qt.DockWidgetArea.RightDockWidgetArea, False),
+)  # fmt: skip
 
-    def __init__(self, path: str | Path, roadmap: Roadmap | None = None) -> None:
+
+class _FirstPaint(QObject):
+    """Calls back once, when the watched window's first paint has been flushed.
+
+    The window paints before its children in one pass: the call waits two turns of the
+    event loop, so the children painted in that pass (the timeline) are on screen first.
+    """
+
+    def __init__(self, target: QWidget, callback: Any) -> None:
+        super().__init__(target)
+        self._callback = callback
+        target.installEventFilter(self)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Paint:
+            obj.removeEventFilter(self)
+            QTimer.singleShot(0, lambda: QTimer.singleShot(0, self._callback))
+        return False
+
+
+class MainWindow(QMainWindow):
+    """One window per open roadmap file.
+
+    The window is built in two steps: first what the first paint shows (menus, tool bars,
+    legend, the timeline and the empty docks), then the other rooms (backlog, card editor, list,
+    board, export, snapshots ...). ``deferred=True`` leaves the second step to the turn of the
+    event loop after the timeline's first paint, so a large roadmap is on screen sooner;
+    otherwise the window is complete when the constructor returns.
+    """
+
+    built = Signal()  # every room is in place (emitted once)
+
+    def __init__(
+        self, path: str | Path, roadmap: Roadmap | None = None, *, deferred: bool = False
+    ) -> None:
         super().__init__()
         self.path = Path(path)
         self.roadmap = roadmap if roadmap is not None else Roadmap.open(self.path)
@@ -65,7 +109,8 @@ class MainWindow(QMainWindow):
         self.toolbar = self.addToolBar(self.tr("Main"))
         self.toolbar.setObjectName("main_toolbar")
         self._build_menus()
-        self._build_rooms()
+        self.is_built = False
+        self._build_first()
         self._saved_label = QLabel(self)
         self._saved_label.setTextFormat(Qt.TextFormat.PlainText)
         self.statusBar().addPermanentWidget(self._saved_label)
@@ -75,7 +120,11 @@ class MainWindow(QMainWindow):
         self._file_identity = _identity(self.path)
         self._update_title()
         self._update_saved()
-        shortcuts.name_widgets(self)
+        if deferred:  # after the first paint; or soon in any case (a minimised window)
+            _FirstPaint(self, self.finish_building)
+            QTimer.singleShot(1000, self.finish_building)
+        else:
+            self.finish_building()
 
     @property
     def undo_stack(self) -> QUndoStack:
@@ -84,22 +133,52 @@ class MainWindow(QMainWindow):
 
     # ----- building
 
-    def _build_rooms(self) -> None:
-        """Each room (timeline, editor, backlog, list, ...) adds its widgets and actions."""
+    def dock(
+        self, name: str, title: str, area: Qt.DockWidgetArea, shown: bool = True
+    ) -> QDockWidget:
+        """The dock called ``name``, made (in ``area``, shown or not) if the window has none yet.
+
+        A dock made before the window's layout was restored keeps the restored place and
+        visibility when its room fills it.
+        """
+        dock = self.findChild(QDockWidget, name, Qt.FindChildOption.FindDirectChildrenOnly)
+        if dock is None:
+            dock = QDockWidget(title, self)
+            dock.setObjectName(name)
+            self.addDockWidget(area, dock)
+            dock.setVisible(shown)
+        else:
+            dock.setWindowTitle(title)
+        return dock
+
+    def _build_first(self) -> None:
+        """What the first paint shows: the timeline, the tool bars, the legend and the docks."""
         from ui.timeline.view import TimelineView
         from ui.timeline.view import install_actions as install_timeline_actions
 
+        for name, title, area, shown in _DOCKS:
+            self.dock(name, self.tr(str(title)), area, shown)
         self.timeline = TimelineView(self.document, self.undo_stack, self)
         self.tabs.addTab(self.timeline, self.tr("Timeline"))
         install_timeline_actions(self)
 
-        self.history_dock = QDockWidget(self.tr("Undo History"), self)
-        self.history_dock.setObjectName("history_dock")
+        from ui import filter_bar, legend, snapshots, views_panel
+
+        views_panel.install(self)
+        filter_bar.install(self)
+        legend.install(self)
+        snapshots.install(self)
+
+    def finish_building(self) -> None:
+        """Add the other rooms (backlog, editor, list, board, export ...); once only."""
+        if self.is_built or self.roadmap.closed:
+            return
+        self.is_built = True
+        self.history_dock = self.dock("history_dock", self.tr("Undo History"),
+                                      Qt.DockWidgetArea.RightDockWidgetArea, False)  # fmt: skip
         self.history_view = QUndoView(self.undo_group, self.history_dock)
         self.history_view.setEmptyLabel(self.tr("Opened"))
         self.history_dock.setWidget(self.history_view)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.history_dock)
-        self.history_dock.hide()
         from ui import data_export, export
 
         export.install(self)
@@ -108,26 +187,21 @@ class MainWindow(QMainWindow):
         history.setText(self.tr("Undo &History"))
         self.view_menu.addAction(history)
 
-        from ui import backlog, card_editor, filter_bar, lanes_dialog, list_view, objectives, tags
+        from ui import backlog, card_editor, lanes_dialog, list_view, objectives, tags
 
         card_editor.install(self)
         backlog.install(self)
         list_view.install(self)
-        filter_bar.install(self)
         objectives.install(self)
         lanes_dialog.install(self)
         tags.install(self)
 
-        from ui import board, legend, presentation, views_panel
+        from ui import board, presentation
 
-        views_panel.install(self)
         board.install(self)
-        legend.install(self)
         presentation.install(self)
-
-        from ui import snapshots
-
-        snapshots.install(self)
+        shortcuts.name_widgets(self)
+        self.built.emit()
 
     def _build_menus(self) -> None:
         bar = self.menuBar()

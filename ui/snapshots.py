@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QDockWidget,
     QHBoxLayout,
     QLineEdit,
     QListView,
@@ -394,12 +393,14 @@ class SnapshotsRoom(QObject):
         self.panel = ChangesPanel()
         self.panel.card_activated.connect(self._on_change_activated)
         self.panel.stop_requested.connect(self.stop_comparing)
-        self.dock = QDockWidget(self.tr("Changes"), window)
-        self.dock.setObjectName("changes_dock")
+        self.dock = window.dock(
+            "changes_dock", self.tr("Changes"), Qt.DockWidgetArea.RightDockWidgetArea, False
+        )
         self.dock.setWidget(self.panel)
-        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
-        self.dock.hide()
-        self._build_menu()
+        if getattr(window, "is_built", True):
+            self._build_menu()
+        else:  # the Roadmap menu's snapshot part goes after the other rooms' items
+            window.built.connect(self._build_menu)
         self.document.changed.connect(self._on_document_changed)
         self.document.view_changed.connect(self._on_view_changed)
 
@@ -793,5 +794,8 @@ def install(window: Any) -> SnapshotsRoom:
         toolbar.addWidget(label)
         room.switcher = PlanSwitcher(room, window)
         toolbar.addWidget(room.switcher)
-    window.view_menu.addAction(room.dock.toggleViewAction())
+    if getattr(window, "is_built", True):
+        window.view_menu.addAction(room.dock.toggleViewAction())
+    else:
+        window.built.connect(lambda: window.view_menu.addAction(room.dock.toggleViewAction()))
     return room

@@ -6,10 +6,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QSettings, QSize
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QObject, QSettings, QSize
+from PySide6.QtWidgets import QApplication, QWidget
 
 from planner import Roadmap
+from tests.ui.editor_helpers import type_line
 from ui import app, icons, recent, settings, theme
 
 
@@ -70,7 +71,59 @@ def test_files_on_the_command_line_open_and_qt_options_are_not_files(qtbot, docs
     Roadmap.create(roadmap_path).close()
     windows = app.start(["-platform", "offscreen", str(roadmap_path)])
     assert [w.path for w in windows] == [roadmap_path]
+    qtbot.waitUntil(lambda: windows[0].is_built)  # remembered once the window is complete
     assert recent.files() == [roadmap_path.resolve()]
+
+
+class PaintWatch(QObject):
+    """Notes whether a widget has painted."""
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__(widget)
+        self.seen = False
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        self.seen = self.seen or event.type() == QEvent.Type.Paint
+        return False
+
+
+def test_a_start_paints_the_timeline_first_then_builds_the_rest_as_it_was_left(
+    qtbot, docs, sample_path
+):
+    left = app.open_window(sample_path)
+    assert left is not None and left.is_built
+    left.history_dock.show()
+    left.editor_dock.hide()
+    left.tabs.setCurrentIndex(1)  # the list
+    left.close()
+
+    windows = app.start([str(sample_path)])
+    window = windows[0]
+    # The first paint has the timeline, tool bars, legend and docks, not yet the other rooms.
+    assert not window.is_built and not hasattr(window, "backlog")
+    assert window.timeline.scene().card_items and window.legend.items
+    painted = PaintWatch(window)
+    order: list[bool] = []
+    window.built.connect(lambda: order.append(painted.seen))
+    qtbot.waitUntil(lambda: window.is_built)
+    assert order == [True]
+    # Then every room is there, in the docks as they were left, on the tab that was shown.
+    assert window.backlog_dock.widget() is window.backlog
+    assert window.editor_dock.widget() is window.editor
+    assert window.history_dock.isVisible() and not window.editor_dock.isVisible()
+    assert window.tabs.count() == 3 and window.tabs.currentIndex() == 1
+    file_menu = [a.text() for a in window.file_menu.actions()]
+    assert any("Export" in t for t in file_menu)
+    roadmap_menu = [a.text() for a in window.roadmap_menu.actions() if a.text()]
+    assert roadmap_menu.index("&Add Card to Backlog") < roadmap_menu.index("Take &Snapshot…")
+    # An edit made the moment it is built is undoable like any other.
+    card = window.roadmap.cards()[0]
+    window.document.set_selection([card.id])
+    type_line(qtbot, window.editor.title_edit, "Renamed at start")
+    assert window.roadmap.card(card.id).title == "Renamed at start"
+    window.undo_stack.undo()
+    assert window.roadmap.card(card.id).title == card.title
 
 
 def test_no_display_gives_one_line(monkeypatch, capsys):
