@@ -79,8 +79,33 @@ def paint_legend(painter: QPainter, rect: QRectF | QRect, items: Items, font: QF
     return used
 
 
+MAX_LINES = 2  # the strip under the tool bar; the rest is counted and listed in the tooltip
+
+
+def fit_strip(items: Items, font: QFont, width: float,
+              max_lines: int = MAX_LINES) -> tuple[list[tuple[str, str]], int]:  # fmt: skip
+    """The items that fit in ``max_lines`` at this width, leaving room for "+N more"; N."""
+    fm = QFontMetricsF(font)
+    limit = fm.height() * 1.3 * (max_lines - 1) + fm.height()
+    placed = _layout(items, font, width)
+    if not placed or placed[-1][1].bottom() <= limit + 0.5:
+        return list(items), 0
+    shown = [p for p in placed if p[1].bottom() <= limit + 0.5]
+    while shown:
+        hidden = len(items) - len(shown)
+        more = fm.horizontalAdvance(f"+{hidden} more") + fm.height()
+        if shown[-1][1].right() + more <= width:
+            break
+        shown.pop()
+    return [(label, colour) for _, _, label, colour in shown], len(items) - len(shown)
+
+
 class LegendWidget(QWidget):
-    """A strip of colour swatches with their meaning, kept current with the document."""
+    """A strip of colour swatches with their meaning, kept current with the document.
+
+    At most two lines: a roadmap coloured by a hundred lanes shows what fits and "+N more",
+    with every colour in the tooltip, so the legend never crowds out the timeline.
+    """
 
     def __init__(self, document: Document | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -106,7 +131,10 @@ class LegendWidget(QWidget):
 
     def set_items(self, items: Items) -> None:
         self._items = list(items)
-        self.setToolTip(self.tr("What the colours mean"))
+        tip = self.tr("What the colours mean")
+        if len(self._items) > 12:  # the strip may not show them all: list every one
+            tip += "\n" + "\n".join(label for label, _ in self._items)
+        self.setToolTip(tip)
         self.updateGeometry()
         self.update()
 
@@ -171,11 +199,14 @@ class LegendWidget(QWidget):
 
     @override
     def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt override
-        return math.ceil(legend_height(self._items, self.font(), max(1, width - 8))) + 6
+        shown, hidden = fit_strip(self._items, self.font(), max(1, width - 8))
+        return math.ceil(legend_height(shown + [("", "")] * bool(hidden), self.font(),
+                                       max(1, width - 8))) + 6  # fmt: skip
 
     @override
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
-        width = max(200, self.width())
+        window = self.window()  # before the first layout the strip is as wide as the window
+        width = max(200, self.width(), window.width() - 40 if window is not self else 0)
         return QSize(width, self.heightForWidth(width))
 
     @override
@@ -187,7 +218,19 @@ class LegendWidget(QWidget):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(self.palette().windowText().color())
-        paint_legend(painter, QRectF(self.rect()).adjusted(4, 3, -4, -3), self._items, self.font())
+        area = QRectF(self.rect()).adjusted(4, 3, -4, -3)
+        shown, hidden = fit_strip(self._items, self.font(), area.width())
+        paint_legend(painter, area, shown, self.font())
+        if hidden:
+            placed = _layout(shown, self.font(), area.width())
+            fm = QFontMetricsF(self.font())
+            x = placed[-1][1].right() + fm.height() if placed else 0.0
+            y = placed[-1][1].top() if placed else 0.0
+            text = self.tr("+%1 more").replace("%1", str(hidden))
+            painter.drawText(QRectF(area.left() + x, area.top() + y, area.width() - x,
+                                    fm.height()),
+                             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                             text)  # fmt: skip
         painter.end()
 
 

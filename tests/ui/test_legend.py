@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QColor, QFont, QImage, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter
 
-from ui.legend import LegendWidget, legend_height, paint_legend
+from ui.legend import LegendWidget, fit_strip, legend_height, paint_legend
 
 
 def test_paint_legend_draws_swatches_in_their_colours(qapp) -> None:
@@ -43,3 +43,22 @@ def test_window_legend_follows_the_colour_by_of_the_view(window, qtbot) -> None:
 
 def test_legend_is_in_the_view_menu(window) -> None:
     assert window.legend_bar.toggleViewAction() in window.view_menu.actions()
+
+
+def test_a_hundred_colours_keep_the_strip_to_two_lines_with_the_rest_counted(qtbot) -> None:
+    items = [(f"Lane number {i}", "#4e79a7") for i in range(100)]
+    widget = LegendWidget()
+    qtbot.addWidget(widget)
+    widget.set_items(items)
+    line = QFontMetricsF(widget.font()).height()
+    for width in (300, 800, 1900):
+        shown, hidden = fit_strip(items, widget.font(), width - 8)
+        assert 0 < len(shown) < 100 and hidden == 100 - len(shown)
+        assert widget.heightForWidth(width) <= line * 2.3 + 6 + 1
+    assert widget.sizeHint().height() <= line * 2.3 + 7
+    assert all(f"Lane number {i}" in widget.toolTip() for i in (0, 57, 99))
+    widget.resize(800, widget.heightForWidth(800))
+    image = widget.grab().toImage()
+    assert not image.isNull()
+    few = [("Red", "#ff0000"), ("Blue", "#0000ff")]
+    assert fit_strip(few, widget.font(), 800) == (few, 0)
