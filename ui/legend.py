@@ -111,6 +111,7 @@ class LegendWidget(QWidget):
         super().__init__(parent)
         self.document = document
         self._items: list[tuple[str, str]] = []
+        self._heights: dict[tuple[int, str], int] = {}
         # Counts per colour, patched from each edit's cards; None: count every card again.
         self._tally: LegendTally | None = None
         self._refreshed = False
@@ -131,6 +132,7 @@ class LegendWidget(QWidget):
 
     def set_items(self, items: Items) -> None:
         self._items = list(items)
+        self._heights: dict[tuple[int, str], int] = {}  # width, font -> height, for these items
         tip = self.tr("What the colours mean")
         if len(self._items) > 12:  # the strip may not show them all: list every one
             tip += "\n" + "\n".join(label for label, _ in self._items)
@@ -199,9 +201,14 @@ class LegendWidget(QWidget):
 
     @override
     def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt override
-        shown, hidden = fit_strip(self._items, self.font(), max(1, width - 8))
-        return math.ceil(legend_height(shown + [("", "")] * bool(hidden), self.font(),
-                                       max(1, width - 8))) + 6  # fmt: skip
+        key = (width, self.font().key())  # layouts ask again and again while they settle
+        height = self._heights.get(key)
+        if height is None:
+            shown, hidden = fit_strip(self._items, self.font(), max(1, width - 8))
+            height = math.ceil(legend_height(shown + [("", "")] * bool(hidden), self.font(),
+                                             max(1, width - 8))) + 6  # fmt: skip
+            self._heights[key] = height
+        return height
 
     @override
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
