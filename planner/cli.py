@@ -91,21 +91,85 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from concurrent.futures import ThreadPoolExecutor
+
     from planner.store import Roadmap
 
-    with Roadmap.open(args.file, read_only=True) as roadmap:
-        roadmap.cards()
+    # The set-based checks run on their own connections at once: SQLite works without holding
+    # Python's lock, so a big file is checked on every core.
+    with Roadmap.open(args.file, read_only=True) as roadmap, ThreadPoolExecutor(3) as pool:
+        sound = pool.submit(_file_checks, roadmap.path)
+        readable = [pool.submit(_cards_readable, roadmap.path, roadmap.plan_id, columns)
+                    for columns in _CHECK_COLUMNS]  # fmt: skip
+        if not all(f.result() for f in readable):
+            roadmap.cards()  # read the cards one by one: the error the window would meet
         roadmap.lanes()
         roadmap.milestones()
         roadmap.views()
-        ok = roadmap._q("PRAGMA integrity_check")[0][0]
-        fk = roadmap._q("PRAGMA foreign_key_check")
+        ok, fk = sound.result()
     if ok != "ok":
         raise UserError(f"{Path(args.file).name} is damaged (integrity check failed)")
     if fk:
         raise UserError(f"{Path(args.file).name} has {len(fk)} broken references between tables")
     print(f"{Path(args.file).name}: sound")
     return EXIT_OK
+
+
+# The columns of a card whose values ``Roadmap.cards()`` reads as text, in two groups of about
+# the same work; for the numeric ones only a value stored as text is read as text.
+_NUMERIC_COLUMNS = frozenset({"id", "lane_id", "estimate", "reach", "impact", "confidence",
+                              "effort", "objective_id", "internal", "position"})  # fmt: skip
+_CHECK_COLUMNS = (
+    ("id", "title", "lane_id", "start_date", "end_date", "kind", "status", "as_a", "i_want",
+     "so_that", "description", "criteria", "estimate", "priority", "reach"),
+    ("impact", "confidence", "effort", "date_confidence", "owner", "tags", "color", "link",
+     "objective_id", "hypothesis", "measure", "internal", "external_key", "position", "created"),
+)  # fmt: skip
+
+
+def _file_checks(path: Path) -> tuple[str, list[Any]]:
+    """SQLite's integrity check and the broken references, on a connection of their own."""
+    from planner.store import _connect, _map_errors
+
+    with _map_errors(path.name):
+        conn = _connect(path, read_only=True)
+        try:
+            ok = conn.execute("PRAGMA integrity_check").fetchall()[0][0]
+            return str(ok), conn.execute("PRAGMA foreign_key_check").fetchall()
+        finally:
+            conn.close()
+
+
+def _cards_readable(path: Path, plan_id: int, columns: Sequence[str]) -> bool:
+    """Whether ``Roadmap.cards()`` would read these columns of every card, found in one pass
+    without building the cards: every id is a whole number, and every text value, joined per
+    column with line breaks (an ASCII separator keeps a broken UTF-8 sequence broken), decodes
+    as the card reader decodes it. False may also mean a value the reader would take after
+    all (a blob); the caller then reads the cards one by one to be sure.
+    """
+    import sqlite3
+
+    from planner.store import _connect
+
+    # Text sorts above every number, and the smallest and largest ids are whole numbers
+    # when all are (a fraction is read as it is): one comparison per numeric value.
+    parts = ["typeof(min(id)) = 'integer' AND typeof(max(id)) = 'integer'"]
+    for column in columns:
+        if column in _NUMERIC_COLUMNS:
+            parts.append(f"typeof(max({column})) NOT IN ('text', 'blob')")
+        else:
+            parts.append(f"group_concat({column}, char(10))")
+    try:
+        conn = _connect(path, read_only=True)
+        try:
+            row = conn.execute(f"SELECT {', '.join(parts)} FROM cards WHERE plan_id = ?",
+                               (plan_id,)).fetchone()  # fmt: skip
+        finally:
+            conn.close()
+    except (sqlite3.Error, UnicodeDecodeError, OverflowError, MemoryError):
+        return False
+    return row is not None and all(row[i] for i, c in enumerate(("id", *columns))
+                                   if c in _NUMERIC_COLUMNS)  # fmt: skip
 
 
 def _open_view(roadmap: Any, name: str | None) -> Any:

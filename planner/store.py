@@ -803,6 +803,35 @@ class Roadmap:
                 _CARD_SELECT + " WHERE plan_id = ? ORDER BY position, id",
                 (self._plan_or(plan_id),))]
 
+    def card_ids_by_date(self, plan_id: int | None = None) -> list[int]:
+        """The ids of the plan's cards, undated first, then by start date, end date and id.
+
+        A big roadmap is read in this order a chunk at a time (``read_cards``): each chunk's
+        bars stack below or after the ones before, so the timeline places only the new ones.
+        """
+        return [r[0] for r in self._q(
+            "SELECT id FROM cards WHERE plan_id = ? ORDER BY start_date, end_date, id",
+            (self._plan_or(plan_id),))]  # fmt: skip
+
+    def read_cards(self, ids: Sequence[int], plan_id: int | None = None) -> list[Card]:
+        """The cards with these ids (missing ones are left out), for a window filling in.
+
+        The cards read are kept as an update's are, so the rooms that re-read them by id right
+        after (``cards_by_id``) read no row again.
+        """
+        plan = self._plan_or(plan_id)
+        cards: list[Card] = []
+        with _map_errors(self.path.name):
+            for i in range(0, len(ids), 500):
+                chunk = ids[i : i + 500]
+                marks = ",".join("?" * len(chunk))
+                cards.extend(card_from_row(r) for r in self._q(
+                    _CARD_SELECT + f" WHERE plan_id = ? AND id IN ({marks})", (plan, *chunk)))
+        if not self._depth:
+            self._written = {(plan, c.id): c for c in cards}
+            self._written_version = self._data_version()
+        return cards
+
     def card(self, card_id: int) -> Card:
         """One card; ValidationError if there is no such card."""
         rows = self._q(_CARD_SELECT + " WHERE plan_id = ? AND id = ?", (self.plan_id, card_id))

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from planner.model import Card, View
 from planner.search import CardFilter
 from planner.store import Change, Roadmap
+
+# A window on a roadmap of more cards than this reads them in chunks after its first paint.
+# Measured: reading and showing 20,000 cards at once holds the first paint for about a second.
+CHUNKED_ABOVE = 20_000
+CHUNK = 2_000  # cards read per turn of the event loop while loading
 
 
 class Document(QObject):
@@ -18,8 +23,14 @@ class Document(QObject):
     selection_changed = Signal(object, object)  # (tuple of card ids, initiator or None)
     view_changed = Signal(object)  # the active planner.View, or None for "everything"
     search_changed = Signal(object)  # the search bar's planner.search.CardFilter
+    load_progress = Signal(int, int)  # (cards read, cards in all) while a big roadmap loads
+    loaded = Signal()  # a progressive load has read every card (emitted once)
 
-    def __init__(self, roadmap: Roadmap, parent: QObject | None = None) -> None:
+    def __init__(self, roadmap: Roadmap, parent: QObject | None = None, *,
+                 progressive: bool = False) -> None:  # fmt: skip
+        """``progressive``: a roadmap of more than ``CHUNKED_ABOVE`` cards starts with none
+        and reads them in chunks once ``load`` is called (the window does so after its first
+        paint); each chunk is announced as cards added, so the rooms in place show them."""
         super().__init__(parent)
         self.roadmap = roadmap
         self._selection: tuple[int, ...] = ()
@@ -27,6 +38,87 @@ class Document(QObject):
         self.search = CardFilter()
         self._cards: dict[int, Card] | None = None
         self._unsubscribe = roadmap.subscribe(self._on_roadmap_changed)
+        self._load_total = 0
+        # The ids still to read, last first, in the order the timeline stacks them (read in the
+        # load's first turn); the load stops when a plan swap makes the rooms read everything.
+        self._load_order: list[int] | None = None
+        self._load_stopped = False
+        self._load_read = 0
+        self._when_loaded: list[Callable[[], None]] = []
+        self._load_timer: QTimer | None = None
+        if progressive:
+            total = roadmap.card_count()
+            if total > CHUNKED_ABOVE:
+                self._cards = {}
+                self._load_total = total
+                self._load_timer = QTimer(self)
+                self._load_timer.setInterval(0)
+                self._load_timer.timeout.connect(self._load_chunk)
+
+    # ----- progressive loading of a big roadmap
+
+    @property
+    def loading(self) -> bool:
+        """True while a progressive load has cards still to read."""
+        return self._load_timer is not None
+
+    def load(self) -> None:
+        """Start reading the cards in chunks, one per turn of the event loop (once only)."""
+        if self._load_timer is not None and not self._load_timer.isActive():
+            self.load_progress.emit(len(self._cards or ()), self._load_total)
+            self._load_timer.start()
+
+    def when_loaded(self, callback: Callable[[], None]) -> None:
+        """Call back once every card is read: now when no load is under way, else at its end
+        (and start the load if it waits)."""
+        if not self.loading:
+            callback()
+            return
+        if callback not in self._when_loaded:
+            self._when_loaded.append(callback)
+        self.load()
+
+    def _load_chunk(self) -> None:
+        if self._cards is None or self._load_stopped or self.roadmap.closed:
+            # The plan was swapped or everything is read again: the rooms read every card.
+            self._end_load()
+            return
+        order = self._load_order
+        if order is None:
+            self._load_order = self.roadmap.card_ids_by_date()
+            self._load_order.reverse()  # taken from the end, a chunk at a time
+            return
+        wanted = order[-CHUNK:]
+        del order[-CHUNK:]
+        wanted.reverse()
+        self._load_read += len(wanted)
+        # A card an edit brought in already (added, or changed before its chunk came) is
+        # kept as it is; a card deleted meanwhile is simply not read.
+        new = self.roadmap.read_cards([i for i in wanted if i not in self._cards])
+        for card in new:
+            self._cards[card.id] = card
+        if not order:
+            every = sorted(self._cards.values(), key=lambda c: (c.position, c.id))
+            self._cards = {c.id: c for c in every}  # in Roadmap.cards()' order once loaded
+        if new:
+            self.changed.emit([Change("card", "added", tuple(c.id for c in new))])
+        if order:
+            self.load_progress.emit(min(self._load_read, self._load_total), self._load_total)
+        else:
+            self._end_load()
+
+    def _end_load(self) -> None:
+        if self._load_timer is None:
+            return
+        self._load_timer.stop()
+        self._load_timer.deleteLater()
+        self._load_timer = None
+        total = len(self._cards) if self._cards is not None else self._load_total
+        self.load_progress.emit(total, total)
+        callbacks, self._when_loaded = self._when_loaded, []
+        self.loaded.emit()
+        for callback in callbacks:
+            callback()
 
     def cards(self) -> list[Card]:
         """Every card of the plan in view, read once and then kept up to date per change.
@@ -63,6 +155,8 @@ class Document(QObject):
 
     def _on_roadmap_changed(self, changes: Sequence[Change]) -> None:
         self._patch_cards(changes)
+        if self.loading and self._cards is None:
+            self._load_stopped = True  # a progressive load ends at its next turn
         removed = {i for c in changes if c.entity == "card" and c.op == "removed" for i in c.ids}
         if removed & set(self._selection):
             self.set_selection([i for i in self._selection if i not in removed])
@@ -100,3 +194,5 @@ class Document(QObject):
 
     def detach(self) -> None:
         self._unsubscribe()
+        if self._load_timer is not None:
+            self._load_timer.stop()

@@ -96,7 +96,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.path = Path(path)
         self.roadmap = roadmap if roadmap is not None else Roadmap.open(self.path)
-        self.document = Document(self.roadmap, self)
+        # Deferred: a big roadmap's cards are read in chunks after the first paint.
+        self.document = Document(self.roadmap, self, progressive=deferred)
         # One undo stack per plan or scenario; the group's active one is the plan in view.
         self.undo_group = QUndoGroup(self)
         self.undo_group.setActiveStack(QUndoStack(self.undo_group))
@@ -115,6 +116,7 @@ class MainWindow(QMainWindow):
         self._saved_label.setTextFormat(Qt.TextFormat.PlainText)
         self.statusBar().addPermanentWidget(self._saved_label)
         self.document.changed.connect(self._on_document_changed)
+        self.document.load_progress.connect(self._on_load_progress)
         # A failed write is reported in the status bar by the room that made it: re-check then.
         self.statusBar().messageChanged.connect(self._update_saved)
         self._file_identity = _identity(self.path)
@@ -172,6 +174,9 @@ class MainWindow(QMainWindow):
     def finish_building(self) -> None:
         """Add the other rooms (backlog, editor, list, board, export ...); once only."""
         if self.is_built or self.roadmap.closed:
+            return
+        if self.document.loading:  # a big roadmap: once its cards are read, so each room
+            self.document.when_loaded(self.finish_building)  # fills itself once
             return
         self.is_built = True
         self.history_dock = self.dock("history_dock", self.tr("Undo History"),
@@ -256,6 +261,14 @@ class MainWindow(QMainWindow):
             return self.tr("%1. Use File ▸ Save a Copy to keep your work elsewhere.").replace(
                 "%1", self.roadmap.write_error)
         return None
+
+    def _on_load_progress(self, done: int, total: int) -> None:
+        if done < total:
+            self.statusBar().showMessage(self.tr("Loading cards… %1 of %2")
+                                         .replace("%1", f"{done:,}").replace("%2", f"{total:,}"))
+        else:
+            self.statusBar().showMessage(self.tr("%1 cards loaded").replace("%1", f"{total:,}"),
+                                         3000)
 
     def _on_document_changed(self, changes: list[Any]) -> None:
         if any(c.entity in ("roadmap", "plan") for c in changes):
