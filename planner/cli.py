@@ -143,8 +143,8 @@ def _file_checks(path: Path) -> tuple[str, list[Any]]:
 def _cards_readable(path: Path, plan_id: int, columns: Sequence[str]) -> bool:
     """Whether ``Roadmap.cards()`` would read these columns of every card, found in one pass
     without building the cards: every id is a whole number, and every text value, joined per
-    column with line breaks (an ASCII separator keeps a broken UTF-8 sequence broken), decodes
-    as the card reader decodes it. False may also mean a value the reader would take after
+    column with commas (an ASCII separator keeps a broken UTF-8 sequence broken), decodes as
+    the card reader decodes it. False may also mean a value the reader would take after
     all (a blob); the caller then reads the cards one by one to be sure.
     """
     import sqlite3
@@ -158,7 +158,7 @@ def _cards_readable(path: Path, plan_id: int, columns: Sequence[str]) -> bool:
         if column in _NUMERIC_COLUMNS:
             parts.append(f"typeof(max({column})) NOT IN ('text', 'blob')")
         else:
-            parts.append(f"group_concat({column}, char(10))")
+            parts.append(f"group_concat({column})")
     try:
         conn = _connect(path, read_only=True)
         try:
