@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Sequence
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -13,7 +14,9 @@ from planner.store import Change, Roadmap
 # A window on a roadmap of more cards than this reads them in chunks after its first paint.
 # Measured: reading and showing 20,000 cards at once holds the first paint for about a second.
 CHUNKED_ABOVE = 20_000
-CHUNK = 2_000  # cards read per turn of the event loop while loading
+CHUNK = 1_000  # cards read in the first turn of the event loop while loading; then as many
+CHUNK_MIN, CHUNK_MAX = 100, 5_000  # as take about TURN_S to read and show, within these
+TURN_S = 0.06
 
 
 class Document(QObject):
@@ -44,6 +47,7 @@ class Document(QObject):
         self._load_order: list[int] | None = None
         self._load_stopped = False
         self._load_read = 0
+        self._chunk = CHUNK
         self._when_loaded: list[Callable[[], None]] = []
         self._load_timer: QTimer | None = None
         if progressive:
@@ -88,8 +92,14 @@ class Document(QObject):
             self._load_order = self.roadmap.card_ids_by_date()
             self._load_order.reverse()  # taken from the end, a chunk at a time
             return
-        wanted = order[-CHUNK:]
-        del order[-CHUNK:]
+        if not order:  # every card is in: in Roadmap.cards()' order from now on
+            every = sorted(self._cards.values(), key=lambda c: (c.position, c.id))
+            self._cards = {c.id: c for c in every}
+            self._end_load()
+            return
+        started = time.perf_counter()
+        wanted = order[-self._chunk :]
+        del order[-self._chunk :]
         wanted.reverse()
         self._load_read += len(wanted)
         # A card an edit brought in already (added, or changed before its chunk came) is
@@ -97,15 +107,14 @@ class Document(QObject):
         new = self.roadmap.read_cards([i for i in wanted if i not in self._cards])
         for card in new:
             self._cards[card.id] = card
-        if not order:
-            every = sorted(self._cards.values(), key=lambda c: (c.position, c.id))
-            self._cards = {c.id: c for c in every}  # in Roadmap.cards()' order once loaded
         if new:
             self.changed.emit([Change("card", "added", tuple(c.id for c in new))])
         if order:
-            self.load_progress.emit(min(self._load_read, self._load_total), self._load_total)
-        else:
-            self._end_load()
+            self.load_progress.emit(self._load_read, max(self._load_total, self._load_read))
+        # The next chunk is sized so that reading and showing it takes about TURN_S.
+        took = max(time.perf_counter() - started, 1e-3)
+        size = self._chunk * min(2.0, max(0.5, TURN_S / took))
+        self._chunk = int(min(CHUNK_MAX, max(CHUNK_MIN, size)))
 
     def _end_load(self) -> None:
         if self._load_timer is None:
@@ -115,8 +124,12 @@ class Document(QObject):
         self._load_timer = None
         total = len(self._cards) if self._cards is not None else self._load_total
         self.load_progress.emit(total, total)
-        callbacks, self._when_loaded = self._when_loaded, []
         self.loaded.emit()
+        if self._when_loaded:  # on the next turn, once the last chunk is painted
+            QTimer.singleShot(0, self, self._call_when_loaded)
+
+    def _call_when_loaded(self) -> None:
+        callbacks, self._when_loaded = self._when_loaded, []
         for callback in callbacks:
             callback()
 
