@@ -59,18 +59,35 @@ class CardItem(QGraphicsItem):
     def set_geometry(self, x: float, y: float, width: float) -> None:
         """Place the bar; only touches Qt when something changed."""
         width = max(float(render.MIN_BAR), width)
+        moved = False
         if width != self.width:
             self.prepareGeometryChange()
             self.width = width
             self._bounds = self._compute_bounds()
-            if self.linked:
-                Epoch.value += 1
+            moved = True
         if self.scene_x != x or self.scene_y != y:
             self.scene_x = x
             self.scene_y = y
             self.setPos(x, y)
+            moved = True
+        if moved:
             if self.linked:
                 Epoch.value += 1
+            self.forget_picture()
+
+    def forget_picture(self) -> None:
+        """Drop the bar's cached picture so that its next paint starts afresh.
+
+        The cached picture of a bar the view cuts holds only its part in view; when the bar
+        moves, Qt shifts that part along and paints only the newly uncovered strip, which
+        would keep a title (or the bar's old end) where it was. ``update()`` alone does not
+        prevent that, dropping the cache does.
+        """
+        mode = self.cacheMode()
+        if mode != QGraphicsItem.CacheMode.NoCache:
+            self.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+            self.setCacheMode(mode)
+        self.update()
 
     def title_start(self, view_left: float | None) -> float | None:
         """Where render.paint_card starts the title of this bar when a view's left edge is at

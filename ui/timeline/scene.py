@@ -719,7 +719,7 @@ class TimelineScene(QGraphicsScene):
                     candidates.add(item)
         for item in candidates:
             if item.title_from != item.title_start(x):
-                item.update()  # its cached picture has the title elsewhere
+                item.forget_picture()  # its cached picture has the title elsewhere
                 item.title_from = None
                 self._edge_items.discard(item)
 

@@ -1,0 +1,57 @@
+"""Bars keep cached pictures of themselves: after zooms and scrolls they must look as freshly
+painted, never a stale picture scrolled along (a title repeated at old left edges)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication, QGraphicsItem
+
+from ui.main_window import MainWindow
+
+
+def _open(qtbot, path: Path) -> MainWindow:
+    w = MainWindow(path)
+    qtbot.addWidget(w)
+    w.resize(1400, 860)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def _shot(window: MainWindow) -> QImage:
+    timeline = window.timeline
+    timeline.timeline_scene.place_all()
+    QApplication.processEvents()  # as the event loop does before it paints
+    return timeline.viewport().grab().toImage()
+
+
+def _fresh(window: MainWindow) -> QImage:
+    """The same view with every bar's cached picture thrown away and painted again."""
+    for item in window.timeline.timeline_scene.card_items.values():
+        mode = item.cacheMode()
+        item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+        item.setCacheMode(mode)
+    return _shot(window)
+
+
+def test_zooming_and_scrolling_leave_no_stale_bar_pictures(qtbot, sample_path: Path) -> None:
+    window = _open(qtbot, sample_path)
+    timeline = window.timeline
+    timeline.go_to_today()
+    assert _shot(window) == _fresh(window)  # every bar in view cached once, as painted
+    steps = [("zoom", 1 / 1.25), ("zoom", 1 / 1.25), ("scroll", -90), ("zoom", 1.25),
+             ("scroll", 140), ("zoom", 1.25), ("zoom", 1.25), ("scroll", -60),
+             ("zoom", 1 / 1.1), ("scroll", 35), ("vscroll", 120), ("zoom", 1.1),
+             ("scroll", -200), ("vscroll", -120)]
+    for i, (kind, amount) in enumerate(steps):
+        if kind == "zoom":
+            timeline.zoom_by(amount, 0.0 if i % 2 else None)
+        else:
+            bar = (timeline.horizontalScrollBar() if kind == "scroll"
+                   else timeline.verticalScrollBar())  # fmt: skip
+            bar.setValue(bar.value() + int(amount))
+        qtbot.wait(1)
+        seen = _shot(window)
+        assert seen == _fresh(window), f"stale bar pictures after step {i}: {kind} {amount}"
