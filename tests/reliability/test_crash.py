@@ -32,6 +32,25 @@ def _integrity(path: Path) -> bool:
         conn.close()
 
 
+def _lock_holders(path: Path) -> str:
+    """Who holds a lock on the file right now (Linux /proc/locks), to explain a refusal."""
+    try:
+        inode = os.stat(path).st_ino
+        lines = Path("/proc/locks").read_text().splitlines()
+    except OSError as exc:
+        return f"locks unknown: {exc}"
+    held = [ln for ln in lines if f":{inode} " in ln]
+    described = []
+    for line in held:
+        pid = line.split()[4]
+        try:
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:200]
+        except OSError:
+            cmd = "(gone)"
+        described.append(f"{line.strip()} [{cmd}]")
+    return "locks: " + ("; ".join(described) if described else "none now")
+
+
 def _read_until(proc: subprocess.Popen[bytes], deadline: float, stop: bytes | None) -> bytes:
     """Read the child's output until ``deadline`` (or until a line starting with ``stop``)."""
     assert proc.stdout is not None
@@ -72,7 +91,7 @@ def _kill_cycles(path: Path, copies: Path, cycles: int, seed: int) -> Counter[st
         if proc.returncode != -signal.SIGKILL:
             counts["child errors"] += 1
             counts.setdefault("first child error", 0)
-            print(err.decode(errors="replace")[-2000:])
+            print(err.decode(errors="replace")[-2000:], _lock_holders(path))
         lines = [ln.split(" ", 3) for ln in out.decode().splitlines()]
         seen = {current}
         acked, in_flight, copies_made = current, None, []
@@ -98,7 +117,7 @@ def _kill_cycles(path: Path, copies: Path, cycles: int, seed: int) -> Counter[st
             Roadmap.open(path).close()  # what the user does next: open it again
         except Exception as exc:  # noqa: BLE001 - any failure to reopen is counted
             counts["files that did not reopen"] += 1
-            print(f"reopen failed: {exc}")
+            print(f"reopen failed: {exc}; {_lock_holders(path)}")
         if not _integrity(path):
             counts["integrity failures"] += 1
         now = digest(file_state(path))
