@@ -803,15 +803,29 @@ class Roadmap:
                 _CARD_SELECT + " WHERE plan_id = ? ORDER BY position, id",
                 (self._plan_or(plan_id),))]
 
-    def card_ids_by_date(self, plan_id: int | None = None) -> list[int]:
-        """The ids of the plan's cards, undated first, then by start date, end date and id.
+    def card_ids(self, plan_id: int | None = None) -> list[int]:
+        """The ids of every card of the plan in view (or of ``plan_id``), in no set order."""
+        return [r[0] for r in self._q("SELECT id FROM cards WHERE plan_id = ?",
+                                      (self._plan_or(plan_id),))]  # fmt: skip
 
-        A big roadmap is read in this order a chunk at a time (``read_cards``): each chunk's
-        bars stack below or after the ones before, so the timeline places only the new ones.
+    def card_ids_in_lane(self, lane_id: int | None, plan_id: int | None = None) -> list[int]:
+        """The ids of the plan's cards in one lane, undated first, then by start date, end date
+        and id; ``None``: the cards in no lane (or in a lane that is gone).
+
+        A big roadmap is read lane by lane in this order a chunk at a time (``read_cards``):
+        each chunk's bars stack below or after the ones before, so the timeline moves none of
+        the bars it placed already.
         """
-        return [r[0] for r in self._q(
-            "SELECT id FROM cards WHERE plan_id = ? ORDER BY start_date, end_date, id",
-            (self._plan_or(plan_id),))]  # fmt: skip
+        plan = self._plan_or(plan_id)
+        order = " ORDER BY start_date, end_date, id"
+        if lane_id is None:
+            rows = self._q("SELECT id FROM cards WHERE plan_id = ? AND (lane_id IS NULL OR"
+                           " lane_id NOT IN (SELECT id FROM lanes WHERE plan_id = ?))" + order,
+                           (plan, plan))  # fmt: skip
+        else:
+            rows = self._q("SELECT id FROM cards WHERE plan_id = ? AND lane_id = ?" + order,
+                           (plan, lane_id))  # fmt: skip
+        return [r[0] for r in rows]
 
     def read_cards(self, ids: Sequence[int], plan_id: int | None = None) -> list[Card]:
         """The cards with these ids (missing ones are left out), for a window filling in.

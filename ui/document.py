@@ -12,8 +12,9 @@ from planner.search import CardFilter
 from planner.store import Change, Roadmap
 
 # A window on a roadmap of more cards than this reads them in chunks after its first paint.
-# Measured: reading and showing 20,000 cards at once holds the first paint for about a second.
-CHUNKED_ABOVE = 20_000
+# Measured (docs/reliability.md): read at once, 10,000 cards hold the first paint to about
+# 0.7 s and 20,000 to 1.4 s; in chunks the first paint takes 0.2 to 0.3 s at any size.
+CHUNKED_ABOVE = 10_000
 CHUNK = 1_000  # cards read in the first turn of the event loop while loading; then as many
 CHUNK_MIN, CHUNK_MAX = 100, 5_000  # as take about TURN_S to read and show, within these
 TURN_S = 0.06
@@ -42,10 +43,13 @@ class Document(QObject):
         self._cards: dict[int, Card] | None = None
         self._unsubscribe = roadmap.subscribe(self._on_roadmap_changed)
         self._load_total = 0
-        # The ids still to read, last first, in the order the timeline stacks them (read in the
-        # load's first turn); the load stops when a plan swap makes the rooms read everything.
-        self._load_order: list[int] | None = None
+        # The lanes still to read, last first (None: the cards in no lane), read when the load
+        # starts, and the ids still to read of the lane under way, last first; the load stops
+        # when a plan swap makes the rooms read every card again.
+        self._load_lanes: list[int | None] | None = None
+        self._load_order: list[int] = []
         self._load_stopped = False
+        self._reconciled = False
         self._load_read = 0
         self._chunk = CHUNK
         self._when_loaded: list[Callable[[], None]] = []
@@ -83,38 +87,83 @@ class Document(QObject):
         self.load()
 
     def _load_chunk(self) -> None:
+        """One turn of a progressive load: the next chunk of cards, lane by lane from the top
+        and by date in each lane, so the timeline stacks each chunk below or after what it
+        shows already and moves no bar it placed before."""
         if self._cards is None or self._load_stopped or self.roadmap.closed:
             # The plan was swapped or everything is read again: the rooms read every card.
             self._end_load()
             return
-        order = self._load_order
-        if order is None:
-            self._load_order = self.roadmap.card_ids_by_date()
-            self._load_order.reverse()  # taken from the end, a chunk at a time
-            return
-        if not order:  # every card is in: in Roadmap.cards()' order from now on
-            every = sorted(self._cards.values(), key=lambda c: (c.position, c.id))
-            self._cards = {c.id: c for c in every}
-            self._end_load()
-            return
+        if self._load_lanes is None:
+            self._load_lanes = [lane.id for lane in self.roadmap.lanes()] + [None]
+            self._load_lanes.reverse()  # taken from the end
         started = time.perf_counter()
-        wanted = order[-self._chunk :]
-        del order[-self._chunk :]
-        wanted.reverse()
+        wanted = self._next_ids(self._chunk, started)
+        if wanted is None:
+            if self._reconciled:
+                self._finish_load()
+            else:
+                self._reconcile()
+            return
+        if not wanted:
+            return  # a big lane's order took this turn: its cards come on the next
         self._load_read += len(wanted)
         # A card an edit brought in already (added, or changed before its chunk came) is
         # kept as it is; a card deleted meanwhile is simply not read.
-        new = self.roadmap.read_cards([i for i in wanted if i not in self._cards])
-        for card in new:
-            self._cards[card.id] = card
-        if new:
-            self.changed.emit([Change("card", "added", tuple(c.id for c in new))])
-        if order:
-            self.load_progress.emit(self._load_read, max(self._load_total, self._load_read))
+        self._add_loaded(self.roadmap.read_cards([i for i in wanted if i not in self._cards]))
+        self.load_progress.emit(min(self._load_read, self._load_total - 1), self._load_total)
         # The next chunk is sized so that reading and showing it takes about TURN_S.
         took = max(time.perf_counter() - started, 1e-3)
         size = self._chunk * min(2.0, max(0.5, TURN_S / took))
         self._chunk = int(min(CHUNK_MAX, max(CHUNK_MIN, size)))
+
+    def _next_ids(self, count: int, started: float) -> list[int] | None:
+        """Up to ``count`` ids to read next, in the load's order (fewer when reading a lane's
+        order took half the turn); None when every lane is read."""
+        assert self._load_lanes is not None
+        wanted: list[int] = []
+        order = self._load_order
+        while len(wanted) < count:
+            if not order:
+                if not self._load_lanes:
+                    return wanted or None
+                order.extend(self.roadmap.card_ids_in_lane(self._load_lanes.pop()))
+                order.reverse()
+                if time.perf_counter() - started > TURN_S / 2:
+                    break
+                continue
+            take = order[-(count - len(wanted)) :]
+            del order[-len(take) :]
+            take.reverse()
+            wanted.extend(take)
+        return wanted
+
+    def _add_loaded(self, cards: Sequence[Card]) -> None:
+        assert self._cards is not None
+        for card in cards:
+            self._cards[card.id] = card
+        if cards:
+            self.changed.emit([Change("card", "added", tuple(c.id for c in cards))])
+
+    def _reconcile(self) -> None:
+        """Every lane is read: make sure the cards are exactly the file's (an edit during the
+        load may have moved a card between a lane read and one to come)."""
+        assert self._cards is not None
+        self._reconciled = True
+        every = set(self.roadmap.card_ids())
+        gone = [i for i in self._cards if i not in every]
+        for card_id in gone:
+            del self._cards[card_id]
+        if gone:
+            self.changed.emit([Change("card", "removed", tuple(gone))])
+        self._add_loaded(self.roadmap.read_cards([i for i in every if i not in self._cards]))
+
+    def _finish_load(self) -> None:
+        """Put the cards in ``Roadmap.cards()``' order and end the load."""
+        assert self._cards is not None
+        ordered = sorted(self._cards.values(), key=lambda c: (c.position, c.id))
+        self._cards = {c.id: c for c in ordered}
+        self._end_load()
 
     def _end_load(self) -> None:
         if self._load_timer is None:

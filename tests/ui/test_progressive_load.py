@@ -47,7 +47,8 @@ def big_path(tmp_path: Path) -> Path:
 @pytest.fixture(autouse=True)
 def small_chunks(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(document_module, "CHUNKED_ABOVE", 50)
-    monkeypatch.setattr(document_module, "CHUNK", 40)
+    for name in ("CHUNK", "CHUNK_MIN", "CHUNK_MAX"):  # chunks of 40, whatever they take
+        monkeypatch.setattr(document_module, name, 40)
     yield
 
 
