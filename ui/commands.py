@@ -15,7 +15,7 @@ import weakref
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QUndoCommand, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import QMainWindow
 
@@ -170,16 +170,27 @@ class _StackGuard:
             self._index = stack.index()
             errors += self._errors
             self._errors = []
-        _show_failure(stack, errors)
+        _show_failure(stack, errors, undo=index < old)
 
 
-def _show_failure(stack: QUndoStack, errors: Sequence[Exception]) -> None:
+def _show_failure(stack: QUndoStack, errors: Sequence[Exception], undo: bool | None = None) -> None:
     """Put the message of a failed undo or redo in the window's status bar."""
     widget: Any = stack.parent()
     while widget is not None and not isinstance(widget, QMainWindow):
         widget = widget.parent()
     if isinstance(widget, QMainWindow) and errors:
-        widget.statusBar().showMessage(str(errors[0]), 8000)
+        reason = str(errors[0]).removesuffix("; the change was not saved").rstrip(".")
+        if undo is None:
+            text = QCoreApplication.translate("commands", "Could not undo or redo: %1. Nothing"
+                                              " was lost; try again once the file can be"
+                                              " written.")  # fmt: skip
+        elif undo:
+            text = QCoreApplication.translate("commands", "Could not undo: %1. Nothing was"
+                                              " lost; try again once the file can be written.")
+        else:
+            text = QCoreApplication.translate("commands", "Could not redo: %1. Nothing was"
+                                              " lost; try again once the file can be written.")
+        widget.statusBar().showMessage(text.replace("%1", reason), 8000)
 
 
 def _guard(stack: QUndoStack) -> _StackGuard:

@@ -89,6 +89,8 @@ def test_undo_and_redo_that_cannot_be_written_leave_the_stack_where_the_file_is(
     assert stack.canUndo() and stack.undoText() == "Move card"
     assert _row(path, card.id) == moved == _screen(window, card.id)
     assert "read-only" in window.statusBar().currentMessage()
+    assert window.statusBar().currentMessage().startswith("Could not undo: ")
+    assert "Nothing was lost" in window.statusBar().currentMessage()
     assert window._saved_label.text().startswith("Not saved")
 
     _read_only(window, False)  # the file can be written again: the same undo works
@@ -102,6 +104,7 @@ def test_undo_and_redo_that_cannot_be_written_leave_the_stack_where_the_file_is(
     assert stack.canRedo()
     assert _row(path, card.id) == original == _screen(window, card.id)
     assert "read-only" in window.statusBar().currentMessage()
+    assert window.statusBar().currentMessage().startswith("Could not redo: ")
 
     _read_only(window, False)
     stack.redo()
