@@ -159,7 +159,11 @@ class FilterBar(QWidget):
         self._publish_highlight(search)
 
     def matching_ids(self, search: CardFilter) -> list[int]:
-        return [c.id for c in self.roadmap.cards() if search.matches(c)] if search.active else []
+        if not search.active:
+            return []
+        # The document's cards: read once, patched per edit (and those read so far while a big
+        # roadmap is loading), not the whole file again on every edit.
+        return [c.id for c in self.document.cards() if search.matches(c)]
 
     def _publish_highlight(self, search: CardFilter) -> None:
         ids = self.matching_ids(search)

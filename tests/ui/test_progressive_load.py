@@ -198,3 +198,34 @@ def test_swapping_the_plan_while_loading_ends_the_load(qtbot, big_path):
         _assert_as_a_full_read(window)
     finally:
         _close(window)
+
+
+def test_closing_while_loading_stops_the_load(qtbot, big_path):
+    window = _open(qtbot, big_path)
+    document = window.document
+    qtbot.waitUntil(lambda: document._load_read > 0, timeout=5000)
+    read = document._load_read
+    window.close()
+    assert window.roadmap.closed
+    qtbot.wait(50)
+    assert document._load_read == read and not window.is_built
+    window.deleteLater()
+
+
+def test_a_search_typed_while_loading_counts_the_cards_in_so_far_then_all(qtbot, big_path):
+    from planner.search import CardFilter
+
+    window = _open(qtbot, big_path)
+    try:
+        document = window.document
+        qtbot.waitUntil(lambda: document._load_read > 0, timeout=5000)
+        search = CardFilter(text="card 1")
+        document.set_search(search)
+        bar = window.filter_bar
+        assert set(bar.matching_ids(search)) <= {c.id for c in document.cards()}
+        with qtbot.waitSignal(window.built, timeout=20000):
+            pass
+        every = {c.id for c in window.roadmap.cards() if search.matches(c)}
+        assert set(bar.matching_ids(search)) == every and every
+    finally:
+        _close(window)
