@@ -100,6 +100,8 @@ def open_window(
         return None
     if roadmap is None:
         return None
+    if deferred and _saved_tab(roadmap.path) > 0:
+        deferred = False  # left on the list or the board: show that at once, not the timeline
     window = MainWindow(roadmap.path, roadmap, deferred=deferred)
     register(window)
     restore_state(window)
@@ -164,6 +166,15 @@ def forget_window(window: MainWindow) -> None:
             window.deleteLater()  # a closed window is gone; its file is already closed
 
 
+def _saved_tab(path: Path) -> int:
+    from ui import settings
+
+    try:
+        return int(settings.window_state(path).get("tab", 0) or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
 def save_state(window: MainWindow) -> None:
     """Size, position, dock layout, zoom, active view and tab of this file's window."""
     from ui import settings
@@ -171,7 +182,8 @@ def save_state(window: MainWindow) -> None:
     state: dict[str, object] = {
         "geometry": window.saveGeometry(),
         "state": window.saveState(),
-        "tab": window.tabs.currentIndex(),
+        # Closed before its other tabs were there: the tab it was left on stays remembered.
+        "tab": window.tabs.currentIndex() if window.is_built else _saved_tab(window.path),
     }
     timeline = getattr(window, "timeline", None)
     try:  # the timeline's zoom (pixels per day) and the date at its left edge

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QRect, QRectF, QSize, Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QMainWindow, QSizePolicy, QToolBar, QWidget
 from typing_extensions import override
 
@@ -132,13 +132,33 @@ class LegendWidget(QWidget):
 
     def set_items(self, items: Items) -> None:
         self._items = list(items)
-        self._heights: dict[tuple[int, str], int] = {}  # width, font -> height, for these items
-        tip = self.tr("What the colours mean")
-        if len(self._items) > 12:  # the strip may not show them all: list every one
-            tip += "\n" + "\n".join(label for label, _ in self._items)
-        self.setToolTip(tip)
+        self._heights = {}  # width, font -> height, for these items
+        self._update_tooltip()
         self.updateGeometry()
         self.update()
+
+    def _update_tooltip(self) -> None:
+        """What the colours mean; and, when the strip cannot show them all, the rest by name."""
+        tip = self.tr("What the colours mean")
+        shown, hidden = fit_strip(self._items, self.font(), max(1, self.width() - 8))
+        if hidden:
+            names = [label for label, _ in self._items[len(shown):]]
+            lines: list[str] = []
+            for name in names:
+                if lines and len(lines[-1]) + len(name) < 90:
+                    lines[-1] += " · " + name
+                else:
+                    lines.append(name)
+            if len(lines) > 12:
+                rest = sum(line.count(" · ") + 1 for line in lines[12:])
+                lines = lines[:12] + [self.tr("… and %1 more").replace("%1", str(rest))]
+            tip += "\n" + self.tr("Not shown in the strip:") + "\n" + "\n".join(lines)
+        self.setToolTip(tip)
+
+    @override
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._update_tooltip()
 
     def refresh(self) -> None:
         """Rebuild the items from the document's active view."""

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -47,16 +47,28 @@ def open_roadmap(path: Path, parent: QWidget | None = None) -> Roadmap:
 
 # The docks every window has, made before the window is laid out so a saved layout restores
 # them at once (their contents come with their rooms): name, title, area, shown at first.
-_DOCKS: tuple[tuple[str, object, Qt.DockWidgetArea, bool], ...] = (
+# The width each keeps until its room is in: about the room's own, so nothing moves then.
+_DOCKS: tuple[tuple[str, object, Qt.DockWidgetArea, bool, int], ...] = (
     ("backlog_dock", QT_TRANSLATE_NOOP("MainWindow", "Backlog"),
-     Qt.DockWidgetArea.LeftDockWidgetArea, True),
+     Qt.DockWidgetArea.LeftDockWidgetArea, True, 264),
     ("editor_dock", QT_TRANSLATE_NOOP("MainWindow", "Card"),
-     Qt.DockWidgetArea.RightDockWidgetArea, True),
+     Qt.DockWidgetArea.RightDockWidgetArea, True, 380),
     ("history_dock", QT_TRANSLATE_NOOP("MainWindow", "Undo History"),
-     Qt.DockWidgetArea.RightDockWidgetArea, False),
+     Qt.DockWidgetArea.RightDockWidgetArea, False, 260),
     ("changes_dock", QT_TRANSLATE_NOOP("MainWindow", "Changes"),
-     Qt.DockWidgetArea.RightDockWidgetArea, False),
+     Qt.DockWidgetArea.RightDockWidgetArea, False, 320),
 )  # fmt: skip
+
+
+class _Placeholder(QWidget):
+    """An empty dock's contents until its room comes: as wide as the room will be."""
+
+    def __init__(self, width: int, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._width = width
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(self._width, 300)
 
 
 class _FirstPaint(QObject):
@@ -151,6 +163,10 @@ class MainWindow(QMainWindow):
             dock.setVisible(shown)
         else:
             dock.setWindowTitle(title)
+            held = dock.widget()
+            if isinstance(held, _Placeholder):  # the room puts its own widget in
+                held.hide()
+                held.deleteLater()
         return dock
 
     def _build_first(self) -> None:
@@ -158,8 +174,9 @@ class MainWindow(QMainWindow):
         from ui.timeline.view import TimelineView
         from ui.timeline.view import install_actions as install_timeline_actions
 
-        for name, title, area, shown in _DOCKS:
-            self.dock(name, self.tr(str(title)), area, shown)
+        for name, title, area, shown, width in _DOCKS:
+            dock = self.dock(name, self.tr(str(title)), area, shown)
+            dock.setWidget(_Placeholder(width, dock))
         self.timeline = TimelineView(self.document, self.undo_stack, self)
         self.tabs.addTab(self.timeline, self.tr("Timeline"))
         install_timeline_actions(self)

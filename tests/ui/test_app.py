@@ -95,7 +95,6 @@ def test_a_start_paints_the_timeline_first_then_builds_the_rest_as_it_was_left(
     assert left is not None and left.is_built
     left.history_dock.show()
     left.editor_dock.hide()
-    left.tabs.setCurrentIndex(1)  # the list
     left.close()
 
     windows = app.start([str(sample_path)])
@@ -112,7 +111,7 @@ def test_a_start_paints_the_timeline_first_then_builds_the_rest_as_it_was_left(
     assert window.backlog_dock.widget() is window.backlog
     assert window.editor_dock.widget() is window.editor
     assert window.history_dock.isVisible() and not window.editor_dock.isVisible()
-    assert window.tabs.count() == 3 and window.tabs.currentIndex() == 1
+    assert window.tabs.count() == 3 and window.tabs.currentIndex() == 0
     file_menu = [a.text() for a in window.file_menu.actions()]
     assert any("Export" in t for t in file_menu)
     roadmap_menu = [a.text() for a in window.roadmap_menu.actions() if a.text()]
@@ -264,3 +263,25 @@ def test_icons_on_a_highlight_use_the_highlighted_text_colour(qapp):
     theme.apply(qapp, "light")
     selected = icons.icon("close").pixmap(QSize(24, 24), 1.0, QIcon.Mode.Selected).toImage()
     assert selected.pixelColor(12, 12).lightness() > 200  # white on the blue highlight
+
+
+def test_a_window_left_on_the_list_opens_on_the_list_and_an_early_close_forgets_nothing(
+    qtbot, docs, sample_path
+):
+    left = app.open_window(sample_path)
+    assert left is not None
+    left.tabs.setCurrentIndex(1)  # the list
+    left.close()
+
+    window = app.start([str(sample_path)])[0]
+    # Not the timeline first and the list a moment later: the list from the first paint.
+    assert window.is_built and window.tabs.currentIndex() == 1
+    window.tabs.setCurrentIndex(0)
+    window.close()
+
+    early = app.start([str(sample_path)])[0]  # left on the timeline: built in two steps
+    assert not early.is_built
+    early.close()  # closed before its other rooms were built
+    assert settings.window_state(sample_path).get("tab") == 0
+    QApplication.processEvents()  # the deferred build finds the window closed: nothing happens
+    assert not early.is_built

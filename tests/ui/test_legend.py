@@ -56,8 +56,17 @@ def test_a_hundred_colours_keep_the_strip_to_two_lines_with_the_rest_counted(qtb
         assert 0 < len(shown) < 100 and hidden == 100 - len(shown)
         assert widget.heightForWidth(width) <= line * 2.3 + 6 + 1
     assert widget.sizeHint().height() <= line * 2.3 + 7
-    assert all(f"Lane number {i}" in widget.toolTip() for i in (0, 57, 99))
     widget.resize(800, widget.heightForWidth(800))
+    shown, hidden = fit_strip(items, widget.font(), 800 - 8)
+    tip = widget.toolTip()
+    assert f"Lane number {len(shown)}" in tip and "Lane number 0\n" not in tip  # the hidden ones
+    assert len(tip.splitlines()) <= 15 and "more" in tip.splitlines()[-1]
+    long_names = [(f"Grow self-serve revenue in segment number {i} this year", "#4e79a7")
+                  for i in range(6)]  # fmt: skip
+    widget.set_items(long_names)
+    widget.resize(640, 40)
+    if fit_strip(long_names, widget.font(), 632)[1]:  # hidden with only six long names
+        assert "Not shown" in widget.toolTip() and "number 5" in widget.toolTip()
     image = widget.grab().toImage()
     assert not image.isNull()
     few = [("Red", "#ff0000"), ("Blue", "#0000ff")]
