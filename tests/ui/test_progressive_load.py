@@ -229,3 +229,39 @@ def test_a_search_typed_while_loading_counts_the_cards_in_so_far_then_all(qtbot,
         assert set(bar.matching_ids(search)) == every and every
     finally:
         _close(window)
+
+
+@pytest.fixture
+def growing_path(tmp_path: Path) -> Path:
+    """One lane whose rows keep growing as later cards overlap more and more (the timeline
+    re-places only the cards a chunk brings, not the whole lane), and a lane below it."""
+    path = tmp_path / "growing.roadmap"
+    with Roadmap.create(path, title="Growing") as r:
+        top, below = r.add_lane("Top").id, r.add_lane("Below").id
+        specs: list[dict[str, Any]] = []
+        for i in range(400):
+            start = DAY0 + dt.timedelta(days=i // 4)
+            specs.append({"title": f"card {i}", "lane_id": top, "start": start,
+                          "end": start + dt.timedelta(days=1 + i // 10)})  # fmt: skip
+        for i in range(60):
+            start = DAY0 + dt.timedelta(days=i * 3)
+            specs.append({"title": f"below {i}", "lane_id": below, "start": start,
+                          "end": start + dt.timedelta(days=5)})  # fmt: skip
+        r.add_cards(specs)
+        r.add_milestone("Launch", DAY0 + dt.timedelta(days=40), lane_id=below)
+    return path
+
+
+def test_rows_that_keep_growing_while_loading_end_as_a_full_read(qtbot, growing_path):
+    window = _open(qtbot, growing_path)
+    try:
+        rows: list[int] = []
+        scene = window.timeline.timeline_scene
+        window.document.changed.connect(
+            lambda _changes: rows.append(len(set(scene.rows.get(1, {}).values()))))
+        with qtbot.waitSignal(window.built, timeout=20000):
+            pass
+        assert len(set(rows)) > 5  # the lane grew chunk after chunk
+        _assert_as_a_full_read(window)
+    finally:
+        _close(window)
