@@ -87,6 +87,16 @@ class Document(QObject):
         self.load()
 
     def _load_chunk(self) -> None:
+        try:
+            self._load_step()
+        except Exception:
+            # The file could not be read (or a room failed on a chunk): end the load once, and
+            # let the rooms read the file themselves, which reports what is wrong as any read.
+            self._cards = None
+            self._end_load()
+            raise
+
+    def _load_step(self) -> None:
         """One turn of a progressive load: the next chunk of cards, lane by lane from the top
         and by date in each lane, so the timeline stacks each chunk below or after what it
         shows already and moves no bar it placed before."""

@@ -265,3 +265,30 @@ def test_rows_that_keep_growing_while_loading_end_as_a_full_read(qtbot, growing_
         _assert_as_a_full_read(window)
     finally:
         _close(window)
+
+
+def test_a_chunk_that_cannot_be_read_ends_the_load_once(qtbot, big_path, monkeypatch):
+    from planner.errors import RoadmapFileError
+
+    window = _open(qtbot, big_path)
+    try:
+        document = window.document
+        roadmap = window.roadmap
+        reads: list[int] = []
+        read_cards = roadmap.read_cards
+
+        def failing(ids: Any, plan_id: Any = None) -> Any:
+            reads.append(len(ids))
+            if len(reads) == 3:
+                raise RoadmapFileError("big.roadmap cannot be read: the disk went away")
+            return read_cards(ids, plan_id)
+
+        monkeypatch.setattr(roadmap, "read_cards", failing)
+        with qtbot.capture_exceptions() as caught, qtbot.waitSignal(window.built, timeout=20000):
+            pass
+        assert len(caught) == 1 and "disk went away" in str(caught[0][1])
+        assert len(reads) == 3 and not document.loading
+        # The rooms read the file themselves: every card is there.
+        assert document.cards() == roadmap.cards()
+    finally:
+        _close(window)
