@@ -202,6 +202,13 @@ class Document(QObject):
             self._cards = {c.id: c for c in self.roadmap.cards()}
         return list(self._cards.values())
 
+    def cached_cards(self, ids: Iterable[int]) -> dict[int, Card] | None:
+        """These cards as the window holds them since the last change (a card gone is left
+        out); None when it holds none now and reads every card again when next asked."""
+        if self._cards is None:
+            return None
+        return {i: self._cards[i] for i in ids if i in self._cards}
+
     def _patch_cards(self, changes: Sequence[Change]) -> None:
         if self._cards is None:
             return

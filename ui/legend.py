@@ -188,29 +188,24 @@ class LegendWidget(QWidget):
             self._refresh_timer.start()
 
     def _count_cards(self, changes: list[Any]) -> None:
-        """Recount the cards an edit touched, as the document patched its cards."""
+        """Recount the cards an edit touched, from the cards the document patched for it."""
         tally = self._tally
         if tally is None or self.document is None:
             return
         for c in changes:
-            if c.entity == "plan" and c.op == "reset":
-                self._tally = None
-                return
             if c.entity != "card":
                 continue
-            if not c.ids:  # the document reads every card again: so does the legend
+            fresh = self.document.cached_cards(c.ids) if c.ids else None
+            if fresh is None:  # the document reads every card again: so does the legend
                 self._tally = None
                 return
-            if c.op == "removed":
-                for card_id in c.ids:
+            for card_id in c.ids:
+                if card_id in fresh:
+                    tally.put(fresh[card_id])
+                else:
                     tally.remove(card_id)
-            else:
-                fresh = self.document.roadmap.cards_by_id(c.ids)
-                for card_id in c.ids:
-                    if card_id in fresh:
-                        tally.put(fresh[card_id])
-                    else:
-                        tally.remove(card_id)
+        if any(c.entity == "plan" and c.op == "reset" for c in changes):
+            self._tally = None
 
     def _on_document_view_changed(self, _view: object) -> None:
         self._refresh_timer.start()
