@@ -292,3 +292,33 @@ def test_a_chunk_that_cannot_be_read_ends_the_load_once(qtbot, big_path, monkeyp
         assert document.cards() == roadmap.cards()
     finally:
         _close(window)
+
+
+def _where(window: Any) -> tuple[float, dt.date]:
+    timeline = window.timeline
+    return timeline.time_scale.px_per_day, timeline.date_at(0)
+
+
+@pytest.mark.parametrize("years_ago", [0, 6])
+def test_the_timeline_opens_where_a_full_read_opens_it(qtbot, tmp_path, monkeypatch, years_ago):
+    """Today's stretch when cards are there, else fitted to every card: decided once every
+    card is in, not on the first chunk (which holds the top lane's earliest cards)."""
+    path = tmp_path / "where.roadmap"
+    first = dt.date.today() - dt.timedelta(days=365 * years_ago + 200)
+    with Roadmap.create(path, title="Where") as r:
+        lanes = [r.add_lane(f"Lane {i}").id for i in range(2)]
+        r.add_cards([{"title": f"card {i}", "lane_id": lanes[i % 2],
+                      "start": first + dt.timedelta(days=i % 400),
+                      "end": first + dt.timedelta(days=i % 400 + 9)} for i in range(300)])
+    seen = []
+    for above in (50, 10**6):  # in chunks, then at once
+        monkeypatch.setattr(document_module, "CHUNKED_ABOVE", above)
+        window = _open(qtbot, path)
+        try:
+            with qtbot.waitSignal(window.built, timeout=20000):
+                pass
+            qtbot.wait(20)
+            seen.append(_where(window))
+        finally:
+            window.close()  # qtbot deletes it
+    assert seen[0] == seen[1]

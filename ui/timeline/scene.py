@@ -291,7 +291,15 @@ class TimelineScene(QGraphicsScene):
             old = dict(self.boxes)
             self._place_boxes()
             moved = {k for k, b in self.boxes.items() if old.get(k) != b} - touched
-            self._place_lanes(touched, now=True)
+            # A lane whose rows start where they did keeps its bars: only those its re-stack
+            # moved are placed again (a big roadmap filling in grows its lanes at the foot).
+            kept = {k for k in touched if to_place.get(k) is not None and k not in self._pending
+                    and k in old and k in self.boxes
+                    and old[k].rows_top == self.boxes[k].rows_top}  # fmt: skip
+            for key in kept:
+                self._place_in_lane(key, [self.card_items[c] for c in to_place[key] or ()
+                                          if c in self.card_items])  # fmt: skip
+            self._place_lanes(touched - kept, now=True)
             self._place_lanes(moved)
             self._place_milestones()
             self._apply_extent()

@@ -417,6 +417,8 @@ class TimelineView(QGraphicsView):
         self.go_to_today()
         self.verticalScrollBar().setValue(self.verticalScrollBar().minimum())
         self.reveal_cards()
+        if getattr(self.document, "loading", False):  # a big roadmap: once every card is in
+            self.document.loaded.connect(self.reveal_cards)
 
     def shows_no_card(self) -> bool:
         """True when the plan has dated cards in view but none of them is on screen."""
@@ -528,7 +530,9 @@ class TimelineView(QGraphicsView):
         self._repaint_all()
 
     def _on_document_changed(self, changes: Any) -> None:
-        added = any(c.entity == "card" and c.op == "added" for c in changes)
+        # While a big roadmap fills in, where to look is decided once every card is in.
+        added = not getattr(self.document, "loading", False) and any(
+            c.entity == "card" and c.op == "added" for c in changes)
         empty_before = added and (not self.timeline_scene.card_items or self.shows_no_card())
         self.timeline_scene.apply_changes(changes)
         if empty_before:
