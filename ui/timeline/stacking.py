@@ -31,6 +31,10 @@ class LaneStack:
         self.longest = max(((e - s).days for s, e, _ in self.order), default=0)
         self.rows: dict[int, int] = {}
         self.count = 0  # rows in use
+        # The stacking's state after its last card (running cards, free rows, rows opened,
+        # cards), kept from the last pass that reached the end: cards that join after every
+        # other (a big roadmap read by date) are stacked on from there.
+        self._tail: tuple[list[tuple[dt.date, int, int, bool]], list[int], int, int] | None = None
         self._stack_from(0)
 
     def _stack_from(self, p: int) -> None:
@@ -48,6 +52,7 @@ class LaneStack:
             rows[cid] = row
             heappush(busy, (end, row, cid, False))
         self.count = count
+        self._tail = (busy, free, count, len(order))
 
     def _state_at(self, p: int) -> tuple[list[tuple[dt.date, int, int, bool]], list[int], int]:
         """The stacking's state before the card at position ``p``: the cards still running then
@@ -73,6 +78,7 @@ class LaneStack:
         changed. The rows are those a full re-stack would give.
         """
         order, rows, keys = self.order, self.rows, self.keys
+        tail, self._tail = self._tail, None
         changed: list[Key] = []
         old_rows: dict[int, int] = {}
         old_end: dt.date | None = None
@@ -93,7 +99,12 @@ class LaneStack:
             return set()
         last = max(changed)
         p = bisect_left(order, min(changed))
-        busy, free, count = self._state_at(p)
+        if tail is not None and not old_rows and p == tail[3]:
+            # Only cards after every other joined: on from where the last pass ended.
+            busy = [(e, r, c, False) for e, r, c, _ in tail[0]]
+            free, count = list(tail[1]), tail[2]
+        else:
+            busy, free, count = self._state_at(p)
         # The old stacking's count of rows at the same point, to know when both agree again.
         old_count = max(count, max(old_rows.values(), default=-1) + 1)
         mismatched = 0  # running cards whose row differs from before (or that moved)
@@ -123,4 +134,6 @@ class LaneStack:
             rows[cid] = row
             heappush(busy, (end, row, cid, bad))
         self.count = count
+        if p < len(order):  # (past the last card the state read above is not the whole one)
+            self._tail = (busy, free, count, len(order))
         return placed
