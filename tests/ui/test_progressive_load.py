@@ -111,10 +111,20 @@ def test_a_big_roadmap_paints_first_then_fills_in_and_builds_the_other_rooms(qtb
         assert all(done <= total for done, total in progress)
         assert window.statusBar().currentMessage() == "500 cards loaded"
         _assert_as_a_full_read(window)
-        # The rooms built after the load saw every card once.
+        # The rooms built after the load saw every card once; the legend counted every chunk.
         assert window.list_view.model.rowCount() == CARDS
+        from planner.lens import LegendTally, Lens
+
+        lens = Lens.from_view(document.active_view)
+        names = (window.roadmap.lanes(), window.roadmap.objectives())
+        assert window.legend._tally.items(*names) == LegendTally(lens, roadmap_cards(window)
+                                                                 ).items(*names)  # fmt: skip
     finally:
         _close(window)
+
+
+def roadmap_cards(window: Any) -> list[Any]:
+    return list(window.roadmap.cards())
 
 
 def _loaded_ids(window: Any) -> set[int]:
