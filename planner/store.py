@@ -330,6 +330,13 @@ def inspect_schema(conn: sqlite3.Connection, name: str) -> None:
             raise RoadmapFileError(
                 f"{name} is damaged: the {table} table lacks {', '.join(sorted(missing))}"
             )
+    for table, columns in expected.items():  # every reader takes an id for a whole number
+        if "id" in columns and conn.execute(
+            f"SELECT 1 FROM {table} WHERE typeof(id) != 'integer' LIMIT 1"
+        ).fetchone():
+            raise RoadmapFileError(
+                f"{name} is damaged: a row of its {table} table has an id that is not a number"
+            )
     if conn.execute("SELECT count(*) FROM roadmap").fetchone()[0] != 1:
         raise RoadmapFileError(f"{name} is damaged: it has no roadmap settings row")
     plan_rows = conn.execute("SELECT count(*) FROM plans WHERE id = ?", (schema.PLAN_ID,))

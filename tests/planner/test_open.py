@@ -66,6 +66,11 @@ def missing_column(path: Path) -> None:
     _sql(path, "ALTER TABLE lanes DROP COLUMN collapsed")
 
 
+def text_id(path: Path) -> None:
+    make_valid(path)
+    _sql(path, "UPDATE cards SET id = 'abc'")
+
+
 def damaged(path: Path) -> None:
     make_valid(path)
     data = bytearray(path.read_bytes())
@@ -89,6 +94,7 @@ CASES: dict[str, tuple[Callable[[Path], None], str]] = {
     "view": (with_view, "view"),
     "unknown table": (with_extra_table, "did not create"),
     "missing column": (missing_column, "damaged"),
+    "a card id that is text": (text_id, "damaged: a row of its cards table has an id"),
     "damaged pages": (damaged, "damaged|cannot be read"),
     "truncated": (truncated_header, "not an SQLite database"),
 }
