@@ -45,12 +45,13 @@ def _check(path: Path) -> tuple[object, str]:
 
 
 def _one_by_one(path: Path) -> object:
-    """What reading the cards one by one meets: None, or the error's type and message."""
-    with Roadmap.open(path, read_only=True) as r:
-        try:
+    """What opening the file and reading its cards one by one meets: None, or the error's
+    type and message."""
+    try:
+        with Roadmap.open(path, read_only=True) as r:
             r.cards()
-        except Exception as exc:  # noqa: BLE001
-            return type(exc), str(exc)
+    except Exception as exc:  # noqa: BLE001
+        return type(exc), str(exc)
     return None
 
 
