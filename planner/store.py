@@ -868,15 +868,9 @@ class Roadmap:
         written = self._written_cards(plan, wanted)
         if written is not None:
             return written
-        result: dict[int, Card] = {}
-        for i in range(0, len(wanted), 500):
-            chunk = wanted[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            for row in self._q(_CARD_SELECT + f" WHERE plan_id = ? AND id IN ({marks})",
-                               (plan, *chunk)):  # fmt: skip
-                card = card_from_row(row)
-                result[card.id] = card
-        return result
+        if self._conn is None:
+            raise RoadmapFileError("the roadmap is closed")
+        return {cid: card for cid, (card, _) in self._read_cards(self._conn, plan, wanted).items()}
 
     def differing_cards(self, plan_a: int, plan_b: int) -> tuple[list[Card], list[Card]]:
         """Cards of ``plan_a`` not identical in ``plan_b``, and the other way round.

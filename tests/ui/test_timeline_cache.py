@@ -3,21 +3,10 @@ painted, never a stale picture scrolled along (a title repeated at old left edge
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QGraphicsItem
 
 from ui.main_window import MainWindow
-
-
-def _open(qtbot, path: Path) -> MainWindow:
-    w = MainWindow(path)
-    qtbot.addWidget(w)
-    w.resize(1400, 860)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
 
 
 def _shot(window: MainWindow) -> QImage:
@@ -36,8 +25,7 @@ def _fresh(window: MainWindow) -> QImage:
     return _shot(window)
 
 
-def test_zooming_and_scrolling_leave_no_stale_bar_pictures(qtbot, sample_path: Path) -> None:
-    window = _open(qtbot, sample_path)
+def test_zooming_and_scrolling_leave_no_stale_bar_pictures(qtbot, window: MainWindow) -> None:
     timeline = window.timeline
     timeline.go_to_today()
     assert _shot(window) == _fresh(window)  # every bar in view cached once, as painted
