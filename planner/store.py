@@ -128,53 +128,93 @@ def _new_card(**values: Any) -> Card:
     return card
 
 
-def card_from_row(row: Sequence[Any]) -> Card:
-    """Build a Card from a row of ``_CARD_SELECT``; tolerant of odd stored values."""
-    (cid, title, lane_id, start, end, kind, status, as_a, i_want, so_that, description,
-     criteria, estimate, priority, reach, impact, confidence, effort, date_confidence, owner,
-     tags, color, link, objective_id, hypothesis, measure, internal, external_key, position,
-     created) = row  # fmt: skip
+# Reading the cards is on the path to the first paint. Most cards share their dates and tag
+# lists with others: each distinct stored text is parsed once (the values are immutable).
+_DATES: dict[object, dt.date | None] = {}
+_TAGS: dict[object, tuple[str, ...]] = {}
+_CACHE_LIMIT = 8192
+
+
+def _date_of(text: object) -> dt.date | None:
+    try:
+        return _DATES[text]
+    except (KeyError, TypeError):  # not seen yet, or unhashable
+        pass
+    value = parse_date(text)
+    if isinstance(text, str):
+        if len(_DATES) >= _CACHE_LIMIT:
+            _DATES.clear()
+        _DATES[text] = value
+    return value
+
+
+def _tags_of(text: object) -> tuple[str, ...]:
+    try:
+        return _TAGS[text]
+    except (KeyError, TypeError):
+        pass
+    value = tuple(str(t) for t in _load_json_list(text) if isinstance(t, str | int | float))
+    if isinstance(text, str):
+        if len(_TAGS) >= _CACHE_LIMIT:
+            _TAGS.clear()
+        _TAGS[text] = value
+    return value
+
+
+def _criteria_of(text: object) -> tuple[Criterion, ...]:
     crit = []
-    for item in _load_json_list(criteria):
+    for item in _load_json_list(text):
         if isinstance(item, dict):
             crit.append(Criterion(str(item.get("text", "")), bool(item.get("done", False))))
         elif isinstance(item, list | tuple) and item:
             crit.append(Criterion(str(item[0]), bool(item[1]) if len(item) > 1 else False))
         elif isinstance(item, str):
             crit.append(Criterion(item))
-    tag_list = tuple(str(t) for t in _load_json_list(tags) if isinstance(t, str | int | float))
-    return _new_card(
-        id=int(cid),
-        title=str(title),
-        lane_id=lane_id if isinstance(lane_id, int) else None,
-        start=parse_date(start),
-        end=parse_date(end),
-        kind=str(kind or "feature"),
-        status=str(status or "planned"),
-        as_a=str(as_a or ""),
-        i_want=str(i_want or ""),
-        so_that=str(so_that or ""),
-        description=str(description or ""),
-        criteria=tuple(crit),
-        estimate=_num(estimate),
-        priority=priority if isinstance(priority, str) else None,
-        reach=_num(reach),
-        impact=_num(impact),
-        confidence=_num(confidence),
-        effort=_num(effort),
-        date_confidence=date_confidence if isinstance(date_confidence, str) else None,
-        owner=str(owner or ""),
-        tags=tag_list,
-        color=color if isinstance(color, str) else None,
-        link=str(link or ""),
-        objective_id=objective_id if isinstance(objective_id, int) else None,
-        hypothesis=str(hypothesis or ""),
-        measure=str(measure or ""),
-        internal=bool(internal),
-        external_key=external_key if isinstance(external_key, str) else None,
-        position=position if isinstance(position, int) else 0,
-        created=str(created or ""),
-    )
+    return tuple(crit)
+
+
+def card_from_row(row: Sequence[Any]) -> Card:
+    """Build a Card from a row of ``_CARD_SELECT``; tolerant of odd stored values."""
+    (cid, title, lane_id, start, end, kind, status, as_a, i_want, so_that, description,
+     criteria, estimate, priority, reach, impact, confidence, effort, date_confidence, owner,
+     tags, color, link, objective_id, hypothesis, measure, internal, external_key, position,
+     created) = row  # fmt: skip
+    # The common stored values (text, None) take the short way; anything odd goes through the
+    # same checks as ever.
+    card = object.__new__(Card)
+    card.__dict__.update({
+        "id": int(cid),
+        "title": title if type(title) is str else str(title),
+        "lane_id": lane_id if isinstance(lane_id, int) else None,
+        "start": _date_of(start),
+        "end": _date_of(end),
+        "kind": kind if type(kind) is str and kind else str(kind or "feature"),
+        "status": status if type(status) is str and status else str(status or "planned"),
+        "as_a": as_a if type(as_a) is str else str(as_a or ""),
+        "i_want": i_want if type(i_want) is str else str(i_want or ""),
+        "so_that": so_that if type(so_that) is str else str(so_that or ""),
+        "description": description if type(description) is str else str(description or ""),
+        "criteria": () if criteria == "[]" or criteria is None else _criteria_of(criteria),
+        "estimate": None if estimate is None else _num(estimate),
+        "priority": priority if isinstance(priority, str) else None,
+        "reach": None if reach is None else _num(reach),
+        "impact": None if impact is None else _num(impact),
+        "confidence": None if confidence is None else _num(confidence),
+        "effort": None if effort is None else _num(effort),
+        "date_confidence": date_confidence if isinstance(date_confidence, str) else None,
+        "owner": owner if type(owner) is str else str(owner or ""),
+        "tags": _tags_of(tags),
+        "color": color if isinstance(color, str) else None,
+        "link": link if type(link) is str else str(link or ""),
+        "objective_id": objective_id if isinstance(objective_id, int) else None,
+        "hypothesis": hypothesis if type(hypothesis) is str else str(hypothesis or ""),
+        "measure": measure if type(measure) is str else str(measure or ""),
+        "internal": bool(internal),
+        "external_key": external_key if isinstance(external_key, str) else None,
+        "position": position if isinstance(position, int) else 0,
+        "created": created if type(created) is str else str(created or ""),
+    })  # fmt: skip
+    return card
 
 
 def _num(value: object) -> float | None:

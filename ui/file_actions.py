@@ -13,8 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QEvent, QMimeData, QObject, Qt, QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QDropEvent, QKeySequence
+from PySide6.QtCore import QCoreApplication, QEvent, QMimeData, QObject, Qt
+from PySide6.QtGui import QAction, QDropEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox, QWidget
 
 from planner.errors import RoadmapFileError
@@ -23,6 +23,8 @@ from ui import app, errors, icons, recent
 from ui.shortcuts import RECENT_MENU
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QUrl
+
     from ui.main_window import MainWindow
 
 FILTER = "Roadmaps (*.roadmap)"
@@ -84,6 +86,8 @@ def ask_locked(parent: QWidget | None, message: str) -> str | None:
 
 def open_url(url: QUrl) -> bool:
     """Hand a link to the desktop (only ever after an explicit click)."""
+    from PySide6.QtGui import QDesktopServices
+
     return QDesktopServices.openUrl(url)
 
 
@@ -298,6 +302,18 @@ def _fill_recent(window: MainWindow, menu: QMenu) -> None:
     clear.triggered.connect(lambda _checked=False: recent.clear())
 
 
+def _show_preferences(window: MainWindow) -> None:
+    from ui import preferences
+
+    preferences.show_preferences(window)
+
+
+def _show_about(window: MainWindow) -> None:
+    from ui import about
+
+    about.show_about(window)
+
+
 class FileActions(QObject):
     """The File menu, Edit ▸ Preferences, the Help menu, and .roadmap files dropped on a window.
 
@@ -307,7 +323,7 @@ class FileActions(QObject):
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
-        from ui import about, preferences, shortcuts
+        from ui import shortcuts
 
         self.window = window
         tr = window.tr
@@ -352,7 +368,7 @@ class FileActions(QObject):
         menu.addAction(self.quit)
 
         self.preferences = _action(window, tr("&Preferences…"),
-                                   lambda: preferences.show_preferences(window), "preferences",
+                                   lambda: _show_preferences(window), "preferences",
                                    QKeySequence.StandardKey.Preferences, "Ctrl+,",
                                    QAction.MenuRole.PreferencesRole)  # fmt: skip
         window.edit_menu.addSeparator()
@@ -367,7 +383,7 @@ class FileActions(QObject):
                                  lambda: shortcuts.show_shortcuts(window), "keyboard", None,
                                  "Ctrl+/")  # fmt: skip
         self.about = _action(window, tr("&About Roadmap Planner"),
-                             lambda: about.show_about(window), "about", None, "",
+                             lambda: _show_about(window), "about", None, "",
                              QAction.MenuRole.AboutRole)  # fmt: skip
         window.help_menu.addActions([self.user_guide, self.shortcuts])
         window.help_menu.addSeparator()
@@ -402,6 +418,8 @@ def install(window: MainWindow) -> FileActions:
 def open_user_guide(window: MainWindow) -> None:
     """Help ▸ User Guide: the guide in docs/, opened by the desktop."""
     if USER_GUIDE.exists():
+        from PySide6.QtCore import QUrl
+
         open_url(QUrl.fromLocalFile(str(USER_GUIDE)))
     else:
         with contextlib.suppress(Exception):

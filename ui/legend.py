@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QRect, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QMainWindow, QSizePolicy, QToolBar, QWidget
-from typing_extensions import override
 
 from planner.lens import LegendTally, Lens, legend
 from planner.model import Lane, Objective
 from ui.document import Document
+
+if TYPE_CHECKING:
+    from typing_extensions import override
+else:  # only checked by the type checker: not worth importing typing_extensions at start-up
+
+    def override(method: Any) -> Any:
+        return method
 
 Items = Sequence[tuple[str, str]]
 

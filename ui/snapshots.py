@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -39,22 +39,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.diff import (
-    ADDED,
-    REMOVED,
-    CardChange,
-    PlanDiff,
-    card_line,
-    diff_between,
-    format_day,
-    item_lines,
-    summary,
-)
 from planner.errors import RoadmapFileError, ValidationError
 from planner.model import Plan
 from planner.schema import PLAN_ID
 from planner.store import Roadmap
 from ui.widgets.plain import button_text, plain_label, short, tooltip
+
+if TYPE_CHECKING:
+    from planner.diff import CardChange, PlanDiff
+
+# planner.diff is read when a comparison or a snapshot list is first made, not at start-up.
+ADDED = "added"  # planner.diff.ADDED
+REMOVED = "removed"  # planner.diff.REMOVED
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -118,13 +114,15 @@ class ChangesModel(QAbstractListModel):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.diff = PlanDiff()
+        self.diff: PlanDiff | None = None  # none shown yet
         self._cards: tuple[CardChange, ...] = ()
         self._others: list[str] = []
         self.row_height = 36
 
     def set_diff(self, diff: PlanDiff) -> None:
         self.beginResetModel()
+        from planner.diff import item_lines
+
         self.diff = diff
         self._cards = diff.visible_cards
         self._others = item_lines(diff)
@@ -156,11 +154,14 @@ class ChangesModel(QAbstractListModel):
             if role == Qt.ItemDataRole.ToolTipRole:
                 return tooltip(line)
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            from planner.diff import PlanDiff, card_line
+
+            diff = self.diff if self.diff is not None else PlanDiff()
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return tooltip(card_line(change, diff))
             prefix = {ADDED: "+ ", REMOVED: "− "}.get(change.kind, "~ ")
-            return short(prefix + card_line(change, self.diff, brief=True), 300)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return tooltip(card_line(change, self.diff))
+            return short(prefix + card_line(change, diff, brief=True), 300)
         if role == Qt.ItemDataRole.ForegroundRole and change.kind in KIND_COLORS:
             return QBrush(QColor(KIND_COLORS[change.kind]))
         if role == ID_ROLE:
@@ -209,6 +210,8 @@ class ChangesPanel(QWidget):
 
     def show_diff(self, diff: PlanDiff, heading: str) -> None:
         """List every change of ``diff``; cards first, then lanes, milestones and links."""
+        from planner.diff import summary
+
         self.heading.setText(heading)
         self.summary.setText(summary(diff))
         self.model.set_diff(diff)
@@ -361,6 +364,8 @@ class SnapshotsDialog(QDialog):
 
 
 def _created(plan: Plan) -> str:
+    from planner.diff import format_day
+
     try:
         when = dt.datetime.fromisoformat(plan.created)
     except ValueError:
@@ -502,6 +507,8 @@ class SnapshotsRoom(QObject):
 
     def ask_snapshot(self) -> NameDialog:
         """Roadmap ▸ Take Snapshot…: name it (a date by default) and freeze the plan."""
+        from planner.diff import format_day
+
         default = self.tr("Review %1").replace("%1", format_day(dt.date.today()))
         return self._ask_name(self.tr("Take Snapshot"),
                               self.tr("A snapshot freezes the plan as it is now, to compare "
@@ -703,6 +710,8 @@ class SnapshotsRoom(QObject):
         """Diff again (after an edit or a switch) and update the list and the timeline."""
         if self.base_id is None:
             return
+        from planner.diff import diff_between
+
         try:
             base = self.roadmap.plan(self.base_id)
             self.diff = diff_between(self.roadmap, base.id, self.roadmap.plan_id)
