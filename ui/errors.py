@@ -9,22 +9,17 @@ from __future__ import annotations
 import sys
 import traceback
 from types import TracebackType
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (
-    QApplication,
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QMessageBox,
-    QPlainTextEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication
 
 import planner
-from ui import icons
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox, QWidget
+
+    from ui.crash_dialog import CrashDialog
 
 _previous_hook = None
 _dialog: CrashDialog | None = None
@@ -32,63 +27,6 @@ _dialog: CrashDialog | None = None
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("errors", text)
-
-
-class CrashDialog(QDialog):
-    """What went wrong, with the details one click away from the clipboard."""
-
-    def __init__(self, summary: str, details: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("Something Went Wrong"))
-        self.setWindowIcon(icons.icon("warning"))
-        self.setAccessibleName(self.tr("Error report"))
-        layout = QVBoxLayout(self)
-        self.summary_label = QLabel(summary, self)
-        self.summary_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.summary_label.setWordWrap(True)
-        font = self.summary_label.font()
-        font.setBold(True)
-        self.summary_label.setFont(font)
-        layout.addWidget(self.summary_label)
-        self.promise_label = QLabel(
-            self.tr(
-                "Your roadmap is safe: every change is saved to the file the moment it is made. "
-                "You can carry on working. If this keeps happening, copy the details and send "
-                "them with a note of what you were doing."
-            ),
-            self,
-        )
-        self.promise_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.promise_label.setWordWrap(True)
-        layout.addWidget(self.promise_label)
-        self.details_view = QPlainTextEdit(self)
-        self.details_view.setReadOnly(True)
-        self.details_view.setAccessibleName(self.tr("Error details"))
-        self.details_view.setPlainText(details)
-        self.details_view.setMinimumHeight(160)
-        layout.addWidget(self.details_view)
-        buttons = QDialogButtonBox(self)
-        self.copy_button = buttons.addButton(
-            self.tr("&Copy Details"), QDialogButtonBox.ButtonRole.ActionRole
-        )
-        self.copy_button.clicked.connect(self._on_copy_clicked)
-        close = buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        close.clicked.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        self.resize(560, 380)
-
-    def add_report(self, summary: str, details: str) -> None:
-        """Another error while the dialog is open: add it instead of stacking dialogs."""
-        self.summary_label.setText(summary)
-        self.details_view.appendPlainText("\n" + details)
-
-    def details(self) -> str:
-        return self.details_view.toPlainText()
-
-    def _on_copy_clicked(self) -> None:
-        QGuiApplication.clipboard().setText(self.details())
-        self.copy_button.setText(self.tr("Copied"))
 
 
 def describe(
@@ -111,6 +49,10 @@ def show_exception(
     if _dialog is not None and _dialog.isVisible():
         _dialog.add_report(summary, details)
         return _dialog
+    from PySide6.QtGui import QGuiApplication
+
+    from ui.crash_dialog import CrashDialog
+
     parent = QApplication.activeWindow()
     _dialog = CrashDialog(summary, details, parent)
     _dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -157,6 +99,8 @@ def uninstall() -> None:
 
 def show_file_error(parent: QWidget | None, message: str, title: str | None = None) -> QMessageBox:
     """A file that cannot be opened or written: the plain message from RoadmapFileError."""
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(title or _tr("Cannot Open File"))
@@ -166,3 +110,12 @@ def show_file_error(parent: QWidget | None, message: str, title: str | None = No
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()  # window-modal but not blocking, so tests and the event loop go on
     return box
+
+
+def __getattr__(name: str) -> Any:
+    """``CrashDialog``, loaded on first use (it lives in ui.crash_dialog)."""
+    if name == "CrashDialog":
+        from ui.crash_dialog import CrashDialog
+
+        return CrashDialog
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QMimeData, QObject, Qt
 from PySide6.QtGui import QAction, QDropEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
 from planner.errors import RoadmapFileError
 from planner.store import Roadmap, _acquire_lock
@@ -41,6 +41,8 @@ def _tr(text: str) -> str:
 
 def ask_open_path(parent: QWidget | None) -> Path | None:
     """Ask which roadmap to open."""
+    from PySide6.QtWidgets import QFileDialog  # the dialogs load when first asked for
+
     name, _ = QFileDialog.getOpenFileName(
         parent, _tr("Open Roadmap"), str(_start_folder()), _tr(FILTER)
     )
@@ -51,6 +53,8 @@ def ask_save_path(
     parent: QWidget | None, caption: str, suggested: Path, replace: bool = True
 ) -> Path | None:
     """Ask where a file goes (``replace``: offer to replace an existing one); adds .roadmap."""
+    from PySide6.QtWidgets import QFileDialog
+
     dialog_options = QFileDialog.Option(0)
     if not replace:
         dialog_options |= QFileDialog.Option.DontConfirmOverwrite
@@ -65,6 +69,8 @@ def ask_save_path(
 
 def ask_locked(parent: QWidget | None, message: str) -> str | None:
     """The file is in use elsewhere: "read_only", "copy" or None (cancel)."""
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(_tr("File in Use"))

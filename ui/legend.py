@@ -21,6 +21,7 @@ else:  # only checked by the type checker: not worth importing typing_extensions
     def override(method: Any) -> Any:
         return method
 
+
 Items = Sequence[tuple[str, str]]
 
 

@@ -64,14 +64,16 @@ def apply(app: QApplication | None = None, mode: str | None = None) -> str:
     if app is None:
         return "system"
     mode = mode or settings.get("theme")
-    if _system_style is None:
-        _system_style = app.style().name()
     if mode in ("light", "dark"):
+        if _system_style is None:  # remembered before the first forced style replaces it
+            _system_style = app.style().name()
         app.setStyle(QStyleFactory.create("Fusion"))
         app.setPalette(_palette(mode == "dark"))
     else:
         mode = "system"
-        if app.style().name() != _system_style:
+        # Never forced yet: the style is the platform's own (not asked for at start-up, where
+        # making the style's Python side costs time before the first paint).
+        if _system_style is not None and app.style().name() != _system_style:
             app.setStyle(QStyleFactory.create(_system_style))
         app.setPalette(QPalette())  # an empty palette returns to the platform's own
     icons.clear_cache()
