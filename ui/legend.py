@@ -34,8 +34,14 @@ def legend_items(document: Document) -> list[tuple[str, str]]:
     return legend(lens, document.cards(), roadmap.lanes(), roadmap.objectives())
 
 
-def _layout(items: Items, font: QFont, width: float) -> list[tuple[QRectF, QRectF, str, str]]:
-    """Swatch and label rectangles, wrapping to new lines within ``width``."""
+def _layout(
+    items: Items, font: QFont, width: float, widths: dict[str, float] | None = None
+) -> list[tuple[QRectF, QRectF, str, str]]:
+    """Swatch and label rectangles, wrapping to new lines within ``width``.
+
+    ``widths``: the labels' advances in ``font`` measured before, added to as labels are
+    measured (a widget lays out the same labels again and again while its layout settles).
+    """
     fm = QFontMetricsF(font)
     line = fm.height()
     swatch = max(6.0, round(line * 0.7))
@@ -43,7 +49,13 @@ def _layout(items: Items, font: QFont, width: float) -> list[tuple[QRectF, QRect
     x = y = 0.0
     placed = []
     for label, colour in items:
-        text_w = min(fm.horizontalAdvance(label), max(40.0, width - swatch - gap))
+        if widths is None:
+            advance = fm.horizontalAdvance(label)
+        else:
+            advance = widths.get(label, -1.0)
+            if advance < 0:
+                advance = widths[label] = fm.horizontalAdvance(label)
+        text_w = min(advance, max(40.0, width - swatch - gap))
         w = swatch + gap + text_w
         if x > 0 and x + w > width:
             x, y = 0.0, y + line * 1.3
@@ -53,9 +65,10 @@ def _layout(items: Items, font: QFont, width: float) -> list[tuple[QRectF, QRect
     return placed
 
 
-def legend_height(items: Items, font: QFont, width: float) -> float:
+def legend_height(items: Items, font: QFont, width: float,
+                  widths: dict[str, float] | None = None) -> float:  # fmt: skip
     """Height the legend needs at this width (0 for no items)."""
-    placed = _layout(items, font, width)
+    placed = _layout(items, font, width, widths)
     return placed[-1][1].bottom() if placed else 0.0
 
 
@@ -89,12 +102,17 @@ def paint_legend(painter: QPainter, rect: QRectF | QRect, items: Items, font: QF
 MAX_LINES = 2  # the strip under the tool bar; the rest is counted and listed in the tooltip
 
 
-def fit_strip(items: Items, font: QFont, width: float,
-              max_lines: int = MAX_LINES) -> tuple[list[tuple[str, str]], int]:  # fmt: skip
+def fit_strip(
+    items: Items,
+    font: QFont,
+    width: float,
+    max_lines: int = MAX_LINES,
+    widths: dict[str, float] | None = None,
+) -> tuple[list[tuple[str, str]], int]:
     """The items that fit in ``max_lines`` at this width, leaving room for "+N more"; N."""
     fm = QFontMetricsF(font)
     limit = fm.height() * 1.3 * (max_lines - 1) + fm.height()
-    placed = _layout(items, font, width)
+    placed = _layout(items, font, width, widths)
     if not placed or placed[-1][1].bottom() <= limit + 0.5:
         return list(items), 0
     shown = [p for p in placed if p[1].bottom() <= limit + 0.5]
@@ -119,6 +137,8 @@ class LegendWidget(QWidget):
         self.document = document
         self._items: list[tuple[str, str]] = []
         self._heights: dict[tuple[int, str], int] = {}
+        self._advances: dict[str, float] = {}  # label -> advance in the font of _advances_font
+        self._advances_font = ""
         # Counts per colour, patched from each edit's cards; None: count every card again.
         self._tally: LegendTally | None = None
         self._refreshed = False
@@ -137,6 +157,14 @@ class LegendWidget(QWidget):
     def items(self) -> list[tuple[str, str]]:
         return list(self._items)
 
+    def _widths(self) -> dict[str, float]:
+        """The labels' advances measured so far in the widget's current font."""
+        key = self.font().key()
+        if key != self._advances_font:
+            self._advances = {}
+            self._advances_font = key
+        return self._advances
+
     def set_items(self, items: Items) -> None:
         self._items = list(items)
         self._heights = {}  # width, font -> height, for these items
@@ -147,7 +175,8 @@ class LegendWidget(QWidget):
     def _update_tooltip(self) -> None:
         """What the colours mean; and, when the strip cannot show them all, the rest by name."""
         tip = self.tr("What the colours mean")
-        shown, hidden = fit_strip(self._items, self.font(), max(1, self.width() - 8))
+        shown, hidden = fit_strip(self._items, self.font(), max(1, self.width() - 8),
+                                  widths=self._widths())  # fmt: skip
         if hidden:
             names = [label for label, _ in self._items[len(shown):]]
             lines: list[str] = []
@@ -226,9 +255,10 @@ class LegendWidget(QWidget):
         key = (width, self.font().key())  # layouts ask again and again while they settle
         height = self._heights.get(key)
         if height is None:
-            shown, hidden = fit_strip(self._items, self.font(), max(1, width - 8))
+            widths = self._widths()
+            shown, hidden = fit_strip(self._items, self.font(), max(1, width - 8), widths=widths)
             height = math.ceil(legend_height(shown + [("", "")] * bool(hidden), self.font(),
-                                             max(1, width - 8))) + 6  # fmt: skip
+                                             max(1, width - 8), widths)) + 6  # fmt: skip
             self._heights[key] = height
         return height
 
@@ -248,10 +278,11 @@ class LegendWidget(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(self.palette().windowText().color())
         area = QRectF(self.rect()).adjusted(4, 3, -4, -3)
-        shown, hidden = fit_strip(self._items, self.font(), area.width())
+        widths = self._widths()
+        shown, hidden = fit_strip(self._items, self.font(), area.width(), widths=widths)
         paint_legend(painter, area, shown, self.font())
         if hidden:
-            placed = _layout(shown, self.font(), area.width())
+            placed = _layout(shown, self.font(), area.width(), widths)
             fm = QFontMetricsF(self.font())
             x = placed[-1][1].right() + fm.height() if placed else 0.0
             y = placed[-1][1].top() if placed else 0.0
