@@ -4,26 +4,14 @@ and accessible names for the main widgets."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QAbstractScrollArea,
-    QDialog,
-    QDialogButtonBox,
-    QDockWidget,
-    QHeaderView,
-    QLineEdit,
-    QMainWindow,
-    QMenu,
-    QTableWidget,
-    QTableWidgetItem,
-    QTabWidget,
-    QToolBar,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QTabWidget, QToolBar, QWidget
+
+if TYPE_CHECKING:
+    from ui.shortcuts_dialog import ShortcutsDialog
 
 RECENT_MENU = "recent_menu"  # object name of File ▸ Open Recent, whose entries are files
 
@@ -92,57 +80,10 @@ def collect(window: QMainWindow, other_label: str = "Other") -> list[Entry]:
     return out
 
 
-class ShortcutsDialog(QDialog):
-    """A searchable table of every command and its keys."""
-
-    def __init__(self, window: QMainWindow) -> None:
-        super().__init__(window)
-        self.setWindowTitle(self.tr("Keyboard Shortcuts"))
-        self.setAccessibleName(self.tr("Keyboard shortcuts"))
-        self.entries = collect(window, self.tr("Other"))
-        layout = QVBoxLayout(self)
-        self.filter_edit = QLineEdit(self)
-        self.filter_edit.setPlaceholderText(self.tr("Find a command or key"))
-        self.filter_edit.setAccessibleName(self.tr("Find a command or key"))
-        self.filter_edit.setClearButtonEnabled(True)
-        self.filter_edit.textChanged.connect(self._on_filter_text_changed)
-        layout.addWidget(self.filter_edit)
-        self.table = QTableWidget(len(self.entries), 3, self)
-        self.table.setAccessibleName(self.tr("Commands and their shortcuts"))
-        self.table.setHorizontalHeaderLabels([self.tr("Menu"), self.tr("Command"), self.tr("Keys")])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        self.table.setAlternatingRowColors(True)
-        for row, entry in enumerate(self.entries):
-            for col, text in enumerate((entry.menu, entry.command, entry.keys)):
-                self.table.setItem(row, col, QTableWidgetItem(text))
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
-        layout.addWidget(self.table)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        self.resize(620, 560)
-
-    def visible_commands(self) -> list[str]:
-        return [
-            self.entries[r].command
-            for r in range(self.table.rowCount())
-            if not self.table.isRowHidden(r)
-        ]
-
-    def _on_filter_text_changed(self, text: str) -> None:
-        needle = text.strip().lower()
-        for row, entry in enumerate(self.entries):
-            hay = f"{entry.menu} {entry.command} {entry.keys}".lower()
-            self.table.setRowHidden(row, bool(needle) and needle not in hay)
-
-
 def show_shortcuts(window: QMainWindow) -> ShortcutsDialog:
     """Open the list without blocking."""
+    from ui.shortcuts_dialog import ShortcutsDialog
+
     dialog = ShortcutsDialog(window)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
@@ -185,6 +126,8 @@ def name_widgets(window: QMainWindow) -> None:
         (d for d in window.findChildren(QDockWidget) if d.widget() is not None),
         key=lambda d: window.dockWidgetArea(d).value,
     )
+    from PySide6.QtWidgets import QAbstractScrollArea  # after the first paint
+
     for dock in docks:
         target = dock.widget()
         if (
@@ -194,3 +137,12 @@ def name_widgets(window: QMainWindow) -> None:
             chain.append(target)
     for first, second in zip(chain, chain[1:]):
         QWidget.setTabOrder(first, second)
+
+
+def __getattr__(name: str) -> Any:
+    """``ShortcutsDialog``, loaded on first use (it lives in ui.shortcuts_dialog)."""
+    if name == "ShortcutsDialog":
+        from ui.shortcuts_dialog import ShortcutsDialog
+
+        return ShortcutsDialog
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
