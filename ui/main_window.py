@@ -8,14 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup, QUndoStack
-from PySide6.QtWidgets import (
-    QDockWidget,
-    QLabel,
-    QMainWindow,
-    QTabWidget,
-    QUndoView,
-    QWidget,
-)
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QTabWidget, QWidget
 
 from planner.errors import LockedError
 from planner.store import Roadmap
@@ -198,6 +191,8 @@ class MainWindow(QMainWindow):
         self.is_built = True
         self.history_dock = self.dock("history_dock", self.tr("Undo History"),
                                       Qt.DockWidgetArea.RightDockWidgetArea, False)  # fmt: skip
+        from PySide6.QtWidgets import QUndoView  # after the first paint, with its item views
+
         self.history_view = QUndoView(self.undo_group, self.history_dock)
         self.history_view.setEmptyLabel(self.tr("Opened"))
         self.history_dock.setWidget(self.history_view)
