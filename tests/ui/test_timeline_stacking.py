@@ -158,8 +158,10 @@ def test_a_scene_kept_up_to_date_equals_a_fresh_one(roadmap_path, qtbot, seed: i
 
 
 def test_after_a_zoom_every_bar_in_view_is_where_a_full_layout_puts_it(roadmap_path, qtbot):
+    from PySide6.QtCore import QRectF
+
     from planner import Roadmap
-    from planner.layout import card_y
+    from planner.layout import BAR_HEIGHT, card_y
     from ui.main_window import MainWindow
 
     rng = random.Random(5)
@@ -198,10 +200,17 @@ def test_after_a_zoom_every_bar_in_view_is_where_a_full_layout_puts_it(roadmap_p
             tl.zoom_by(factor, rng.uniform(0, 1000))
             tl.horizontalScrollBar().setValue(tl.horizontalScrollBar().value() + 90)
             area = tl.mapToScene(tl.viewport().rect()).boundingRect()
-            lanes_in_view = scene._visible_keys()
+            arrow_ends = set()  # both bars of every arrow that crosses the view
+            for a, b, _ in scene._dep_pairs:
+                (ax, ay, aw), (bx, by, _bw) = expected(a), expected(b)
+                if max(ax + aw, bx) >= area.left() and min(ax + aw, bx) <= area.right() \
+                        and max(ay, by) >= area.top() and min(ay, by) <= area.bottom():
+                    arrow_ends |= {a.card_id, b.card_id}
             for item in scene.card_items.values():
-                seen = item.mapRectToScene(item.boundingRect()).intersects(area)
-                if seen or (item.linked and scene.lane_key(item.card) in lanes_in_view):
+                x, y, width = expected(item)
+                seen = item.mapRectToScene(item.boundingRect()).intersects(area) \
+                    or QRectF(x, y, width, BAR_HEIGHT).intersects(area)  # where it is or belongs
+                if seen or item.card_id in arrow_ends:
                     assert (item.scene_x, item.scene_y, item.width) == expected(item)
                     assert (item.pos().x(), item.pos().y()) == (item.scene_x, item.scene_y)
         scene.place_all()

@@ -56,24 +56,32 @@ class CardItem(QGraphicsItem):
     def type(self) -> int:  # noqa: A003 - Qt override
         return int(CARD_TYPE)
 
-    def set_geometry(self, x: float, y: float, width: float) -> None:
-        """Place the bar; only touches Qt when something changed."""
+    def set_geometry(self, x: float, y: float, width: float) -> bool:
+        """Place the bar; only touches Qt when something changed. True when it moved or its
+        width changed: it then paints itself directly, without a cached picture, until
+        ``TimelineScene`` gives it one again once it stays put (at every step of a zoom a
+        picture would be made only to be thrown away at the next one)."""
         width = max(float(render.MIN_BAR), width)
-        moved = False
+        changed = False
         if width != self.width:
             self.prepareGeometryChange()
             self.width = width
             self._bounds = self._compute_bounds()
-            moved = True
+            changed = True
         if self.scene_x != x or self.scene_y != y:
             self.scene_x = x
             self.scene_y = y
             self.setPos(x, y)
-            moved = True
-        if moved:
+            changed = True
+        if changed:
             if self.linked:
                 Epoch.value += 1
-            self.forget_picture()
+            if self.cacheMode() != QGraphicsItem.CacheMode.NoCache:
+                # Dropped, not kept: the picture of a bar the view cuts holds only the part in
+                # view, which Qt would shift along with the bar (a title left where it was).
+                self.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+            self.update()
+        return changed
 
     def forget_picture(self) -> None:
         """Drop the bar's cached picture so that its next paint starts afresh.
@@ -144,12 +152,14 @@ class CardItem(QGraphicsItem):
             self._subtitle_of, self._subtitle_lens = card, lens
         subtitle = self._subtitle
         selected = self.isSelected()
+        stamps = widget.devicePixelRatioF() if widget is not None else render.stamp_ratio(painter)
         render.paint_card(
             painter, self.bar_rect(), card.title, self.color, scene.theme,
             status=card.status, estimate=card.estimate, subtitle=subtitle, fields=lens.fields,
             selected=selected, highlighted=card.id in scene.highlight, dimmed=dimmed,
             flagged=self.flagged, hovered=card.id == scene.hover_id and not selected,
             text_from=None if scene.view_left is None else scene.view_left - self.scene_x,
+            stamps=stamps,
         )  # fmt: skip
         self.title_from = self.title_start(scene.view_left)
         if self.title_from is not None:

@@ -6,7 +6,9 @@ shows: ``scene.render(painter, target, source)`` plus ui.render's header and lan
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -109,6 +111,12 @@ class TimelineScene(QGraphicsScene):
         self._pending: set[int] = set()
         self._edge_items: set[CardItem] = set()  # bars painted with their title from view_left
         self._near: dict[int, tuple[float, float, float]] = {}  # pending lane -> zoom, x0, x1
+        self._index: dict[int, tuple[list[int], list[CardItem], int]] = {}
+        self._dep_ends: list[tuple[CardItem, CardItem, int, int]] | None = None  # and lanes
+        self._uncached: set[CardItem] = set()  # bars a zoom resized, painted without a cache
+        self._recache = QTimer(self)  # their cached pictures come back once zooming stops
+        self._recache.setSingleShot(True)
+        self._recache.timeout.connect(self._cache_again)
         self._idle = QTimer(self)
         self._idle.setInterval(0)
         self._idle.timeout.connect(self._on_idle_timeout)
@@ -133,6 +141,9 @@ class TimelineScene(QGraphicsScene):
 
     def rebuild(self) -> None:
         """Read everything again (opening, switching plan or lens); edits never come here."""
+        self._index.clear()
+        self._uncached.clear()
+        self._dep_ends = None
         self._edge_items.clear()
         self.invalidate_dependencies()
         for item in self.card_items.values():
@@ -363,9 +374,9 @@ class TimelineScene(QGraphicsScene):
     def place_pending(self) -> None:
         """Place what is still waiting in the lanes now on screen (after a scroll or zoom).
 
-        Of a lane on screen only the bars near the views' x range are placed (and those with
-        arrows, whose ends must be right wherever they are), as are bars that still sit in that
-        range from before; the lane stays pending, and the idle timer places the rest."""
+        Of a lane on screen only the bars near the views' x range are placed, as are bars that
+        still sit in that range from before and both ends of arrows crossing it; the lane stays
+        pending, and the idle timer places the rest."""
         if not self._pending:
             return
         views = self.views()
@@ -376,10 +387,50 @@ class TimelineScene(QGraphicsScene):
             return
         areas = [v.mapToScene(v.viewport().rect()).boundingRect() for v in views]
         visible = self._visible_keys() or set()
+        due = self._pending & visible
+        if not due:
+            return
         left = min(a.left() for a in areas)
         right = max(a.right() for a in areas)
-        for key in self._pending & visible:
-            self._place_near(key, left, right)
+        ppd = self.time_scale.px_per_day
+        near = self._near
+        if all(k in near and near[k][0] == ppd and near[k][1] <= left - _NEAR
+               and right + _NEAR <= near[k][2] for k in due):  # fmt: skip
+            return  # placed when the view was here or close by
+        boxes = [self.boxes[k] for k in due if k in self.boxes]
+        stale: dict[int, list[CardItem]] = {}
+        if boxes:  # bars still where an earlier zoom put them, inside the range now shown
+            top = min(b.top for b in boxes)
+            band = QRectF(left - 2 * _NEAR, top, right - left + 4 * _NEAR,
+                          max(b.bottom for b in boxes) - top)  # fmt: skip
+            for item in self.items(band, Qt.ItemSelectionMode.IntersectsItemBoundingRect):
+                if isinstance(item, CardItem):
+                    stale.setdefault(self.lane_key(item.card), []).append(item)
+        # Bars with arrows crossing that range, wherever they are, so every arrow shown ends
+        # at its bars.
+        x0, x1 = left - 2 * _NEAR - 30, right + 2 * _NEAR + 30
+        y0, y1 = min(a.top() for a in areas) - 30, max(a.bottom() for a in areas) + 30
+        ends: dict[int, list[CardItem]] = {}
+        pending, span, boxes_by = self._pending, self._span, self.boxes
+        if self._dep_ends is None:
+            self._dep_ends = [(a, b, self.lane_key(a.card), self.lane_key(b.card))
+                              for a, b, _ in self._dep_pairs]  # fmt: skip
+        for a, b, ka, kb in self._dep_ends:
+            if ka not in pending and kb not in pending:
+                continue
+            ba, bb = boxes_by.get(ka), boxes_by.get(kb)
+            if ba is None or bb is None or min(ba.top, bb.top) > y1 \
+                    or max(ba.bottom, bb.bottom) < y0:  # fmt: skip
+                continue
+            xa, xb = span(a)[1] * ppd, span(b)[0] * ppd
+            if max(xa, xb) > x0 and min(xa, xb) < x1:
+                ends.setdefault(ka, []).append(a)
+                ends.setdefault(kb, []).append(b)
+        for key in due:
+            self._place_near(key, left, right, stale.get(key, []) + ends.pop(key, []))
+        for key, items in ends.items():
+            if key in pending:
+                self._place_in_lane(key, items)
 
     def place_all(self) -> None:
         """Place every bar now (before reading the positions of bars off screen)."""
@@ -388,8 +439,28 @@ class TimelineScene(QGraphicsScene):
             self._pending.clear()
             self._place_keys(due)
 
-    def _place_near(self, key: int, left: float, right: float) -> None:
-        """Place the bars of a lane that are or were near scene x ``left`` to ``right``."""
+    def _lane_index(self, key: int) -> tuple[list[int], list[CardItem], int]:
+        """A lane's bars sorted by their first day, with those first days and the longest span
+        in days; kept until the next edit or rebuild."""
+        got = self._index.get(key)
+        if got is None:
+            items = self.card_items
+            spans = []
+            for cid in self.by_lane.get(key, ()):
+                item = items.get(cid)
+                if item is not None:
+                    d0, d1 = self._span(item)
+                    spans.append((d0, d1, cid, item))
+            spans.sort(key=lambda t: (t[0], t[2]))
+            longest = max((d1 - d0 for d0, d1, _, _ in spans), default=0)
+            got = ([t[0] for t in spans], [t[3] for t in spans], longest)
+            self._index[key] = got
+        return got
+
+    def _place_near(self, key: int, left: float, right: float,
+                    extra: Iterable[CardItem] = ()) -> None:  # fmt: skip
+        """Place the bars of a lane that are near scene x ``left`` to ``right`` at this zoom,
+        and ``extra`` ones (in that range at an earlier zoom, or ends of arrows shown)."""
         ppd = self.time_scale.px_per_day
         done = self._near.get(key)
         if done is not None and done[0] == ppd and done[1] <= left - _NEAR \
@@ -401,19 +472,18 @@ class TimelineScene(QGraphicsScene):
             self._pending.discard(key)
             self._place_keys([key])
             return
-        items = self.card_items
-        near = []
-        for cid in self.by_lane.get(key, ()):
-            item = items.get(cid)
-            if item is None:
-                continue
-            if item.linked or (item.scene_x < x1 and item.scene_x + item.width > x0):
-                near.append(item)
-                continue
-            d0, d1 = self._span(item)
-            if d0 * ppd < x1 and d1 * ppd + render.MIN_BAR > x0:
-                near.append(item)
-        self._place_in_lane(key, near)
+        starts, ordered, longest = self._lane_index(key)
+        # A bar is at least MIN_BAR wide: it may reach into the range from that far left.
+        lo = bisect.bisect_left(starts, math.floor((x0 - render.MIN_BAR) / ppd) - longest)
+        hi = bisect.bisect_right(starts, math.ceil(x1 / ppd))
+        near = {}
+        for item in ordered[lo:hi]:
+            d0, d1 = item.span
+            if d0 * ppd < x1 and max(d1 * ppd, d0 * ppd + render.MIN_BAR) > x0:
+                near[item.card_id] = item
+        for item in extra:
+            near[item.card_id] = item
+        self._place_in_lane(key, near.values())
         self._near[key] = (ppd, x0, x1)
 
     def _place_cards(self, items: Iterable[CardItem]) -> None:
@@ -456,14 +526,19 @@ class TimelineScene(QGraphicsScene):
             return
         ppd = self.time_scale.px_per_day
         rows = self.rows.get(key, {})
+        uncached = self._uncached if self._cache_items else None
         for item in items:
             d0, d1 = item.span if item.span_of is item.card else self._span(item)
             x0 = d0 * ppd
-            item.set_geometry(x0, card_y(box, rows.get(item.card_id, 0)), d1 * ppd - x0)
+            if item.set_geometry(x0, card_y(box, rows.get(item.card_id, 0)), d1 * ppd - x0) \
+                    and uncached is not None:  # fmt: skip
+                uncached.add(item)
             if not item.shown:
                 item.shown = True
                 item.setVisible(True)
                 Epoch.value += item.linked
+        if uncached:
+            self._recache.start(250)  # 250 ms after the last step of a zoom or drag
 
     def _place_milestones(self) -> None:
         bottom = self.box_list[-1].bottom if self.box_list else MILESTONE_STRIP + 40
@@ -563,6 +638,8 @@ class TimelineScene(QGraphicsScene):
         return not self._dep_ids.isdisjoint(ids)
 
     def _apply_changes(self, changes: Sequence[Change]) -> None:
+        self._index.clear()
+        self._dep_ends = None
         entities = {c.entity for c in changes}
         if any(c.op == "reset" for c in changes) or "plan" in entities:
             self.rebuild()
@@ -659,6 +736,8 @@ class TimelineScene(QGraphicsScene):
 
     def _refresh_lanes(self) -> None:
         """Lanes were added, removed, renamed, recoloured, collapsed or reordered."""
+        self._index.clear()
+        self._dep_ends = None
         old_lanes = self.lanes_by_id
         self._read_lanes()
         recolour = {k for k, lane in self.lanes_by_id.items()
@@ -698,6 +777,21 @@ class TimelineScene(QGraphicsScene):
         self._cache_items = True
         for item in self.card_items.values():
             item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+    def _cache_again(self) -> None:
+        """Bars resized by a zoom keep a picture of themselves again: at every step of a zoom
+        a picture would be made only to be thrown away at the next one."""
+        uncached = self._uncached
+        if not self._cache_items:
+            uncached.clear()
+            return
+        cached = QGraphicsItem.CacheMode.DeviceCoordinateCache
+        for _ in range(min(len(uncached), 2000)):  # a few ms per turn of the event loop
+            item = uncached.pop()
+            if item.scene() is self:
+                item.setCacheMode(cached)
+        if uncached:
+            self._recache.start(0)
 
     def refresh_items(self, ids: Iterable[int] | None = None) -> None:
         """Repaint bars whose look changed without a move (all when ``ids`` is None)."""
@@ -861,6 +955,7 @@ class TimelineScene(QGraphicsScene):
             a.linked = b.linked = True
         self._dep_pairs = pairs
         self._dep_pairs_stale = False
+        self._dep_ends = None
         self._dep_geo = None
 
     def invalidate_dependencies(self) -> None:

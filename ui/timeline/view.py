@@ -121,7 +121,6 @@ class TimelineView(QGraphicsView):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAcceptDrops(True)
         self.setMouseTracking(True)
-        self.viewport().grabGesture(Qt.GestureType.PinchGesture)
         self.setViewportMargins(render.LANE_LABEL_WIDTH, render.HEADER_HEIGHT, 0, 0)
         self.header = TimeHeader(self)
         self.lane_names = LaneNames(self)
@@ -226,6 +225,11 @@ class TimelineView(QGraphicsView):
             return
         self.set_zoom(ZOOM_PRESETS[preset], self.viewport().width() / 2)
 
+    def enable_pinch(self) -> None:
+        """Zoom with a two-finger pinch on a touch screen or touchpad. Asked for once the window
+        is on screen: the first call makes PySide build some 70 enum types (about 15 ms)."""
+        self.viewport().grabGesture(Qt.GestureType.PinchGesture)
+
     def zoom_by(self, factor: float, anchor_x: float | None = None) -> None:
         """Zoom by ``factor`` keeping the date under viewport x ``anchor_x`` in place."""
         x = self.viewport().width() / 2 if anchor_x is None else anchor_x
@@ -236,7 +240,12 @@ class TimelineView(QGraphicsView):
         scene_x = self._scene_left() + anchor_x
         new, new_x = zoom_keeping(old, px_per_day, scene_x)
         self.timeline_scene.set_px_per_day(new.px_per_day)
-        self._scroll_left_to(new_x - anchor_x)
+        viewport = self.viewport()
+        viewport.setUpdatesEnabled(False)  # no scrolling of pixels that are all painted anew
+        try:
+            self._scroll_left_to(new_x - anchor_x)
+        finally:
+            viewport.setUpdatesEnabled(True)
         self._after_zoom()
 
     def scroll_to_card(self, card_id: int) -> None:
