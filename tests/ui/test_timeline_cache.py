@@ -43,3 +43,23 @@ def test_zooming_and_scrolling_leave_no_stale_bar_pictures(qtbot, window: MainWi
         qtbot.wait(1)
         seen = _shot(window)
         assert seen == _fresh(window), f"stale bar pictures after step {i}: {kind} {amount}"
+
+
+def test_bars_moved_by_a_zoom_keep_a_picture_again_once_it_stops(qtbot, window: MainWindow) -> None:
+    """During a zoom the moved bars paint themselves directly (a picture would be thrown away
+    at the next step); a moment after the zoom they are cached again, and look the same."""
+    timeline = window.timeline
+    scene = timeline.timeline_scene
+    timeline.go_to_today()
+    _shot(window)
+    cached = QGraphicsItem.CacheMode.DeviceCoordinateCache
+    timeline.zoom_by(1.25)
+    _shot(window)
+    moved = [item for item in scene.card_items.values() if item.cacheMode() != cached]
+    assert moved, "a zoom paints the bars it moved without their old pictures"
+    seen = _shot(window)
+    qtbot.waitUntil(lambda: all(item.cacheMode() == cached for item in moved), timeout=3000)
+    assert _shot(window) == seen  # the cached pictures look like the direct paint
+    assert _shot(window) == _fresh(window)
+    timeline.zoom_by(1 / 1.25)
+    assert any(item.cacheMode() != cached for item in moved)
