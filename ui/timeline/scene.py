@@ -36,7 +36,8 @@ from ui.timeline.stacking import LaneStack
 
 NO_LANE = -1  # the key of the band holding dated cards that have no lane
 MILESTONE_STRIP = 26  # room above the first lane for roadmap-wide milestones
-_NEAR = 150.0  # pixels beyond a view's sides where bars must be placed (twice that are)
+_NEAR = 150.0  # pixels beyond a view's sides where bars are placed: twice that
+_ZOOM_NEAR = 20.0  # the same right after a zoom, when every step places them again
 NO_LANE_COLOR = "#8c8c8c"
 # An arrow's box with its margin (left, top, right, bottom), its ends (x, y, x, y), violated.
 _ArrowGeometry = tuple[float, float, float, float, float, float, float, float, bool]
@@ -394,21 +395,25 @@ class TimelineScene(QGraphicsScene):
         right = max(a.right() for a in areas)
         ppd = self.time_scale.px_per_day
         near = self._near
-        if all(k in near and near[k][0] == ppd and near[k][1] <= left - _NEAR
-               and right + _NEAR <= near[k][2] for k in due):  # fmt: skip
+        if all(k in near and near[k][0] == ppd and near[k][1] <= left
+               and right <= near[k][2] for k in due):  # fmt: skip
             return  # placed when the view was here or close by
+        # Bars a little beyond the view's sides are placed too, so that a short scroll finds
+        # them in place; right after a zoom only those in view (the next scroll places more).
+        zoomed = any(k not in near or near[k][0] != ppd for k in due)
+        margin = _ZOOM_NEAR if zoomed else 2 * _NEAR
         boxes = [self.boxes[k] for k in due if k in self.boxes]
         stale: dict[int, list[CardItem]] = {}
         if boxes:  # bars still where an earlier zoom put them, inside the range now shown
             top = min(b.top for b in boxes)
-            band = QRectF(left - 2 * _NEAR, top, right - left + 4 * _NEAR,
+            band = QRectF(left - margin, top, right - left + 2 * margin,
                           max(b.bottom for b in boxes) - top)  # fmt: skip
             for item in self.items(band, Qt.ItemSelectionMode.IntersectsItemBoundingRect):
                 if isinstance(item, CardItem):
                     stale.setdefault(self.lane_key(item.card), []).append(item)
         # Bars with arrows crossing that range, wherever they are, so every arrow shown ends
         # at its bars.
-        x0, x1 = left - 2 * _NEAR - 30, right + 2 * _NEAR + 30
+        x0, x1 = left - margin - 30, right + margin + 30
         y0, y1 = min(a.top() for a in areas) - 30, max(a.bottom() for a in areas) + 30
         ends: dict[int, list[CardItem]] = {}
         pending, span, boxes_by = self._pending, self._span, self.boxes
@@ -427,7 +432,7 @@ class TimelineScene(QGraphicsScene):
                 ends.setdefault(ka, []).append(a)
                 ends.setdefault(kb, []).append(b)
         for key in due:
-            self._place_near(key, left, right, stale.get(key, []) + ends.pop(key, []))
+            self._place_near(key, left, right, stale.get(key, []) + ends.pop(key, []), margin)
         for key, items in ends.items():
             if key in pending:
                 self._place_in_lane(key, items)
@@ -458,15 +463,15 @@ class TimelineScene(QGraphicsScene):
         return got
 
     def _place_near(self, key: int, left: float, right: float,
-                    extra: Iterable[CardItem] = ()) -> None:  # fmt: skip
-        """Place the bars of a lane that are near scene x ``left`` to ``right`` at this zoom,
-        and ``extra`` ones (in that range at an earlier zoom, or ends of arrows shown)."""
+                    extra: Iterable[CardItem] = (), margin: float = 2 * _NEAR) -> None:  # fmt: skip
+        """Place the bars of a lane that are within ``margin`` of scene x ``left`` to ``right``
+        at this zoom, and ``extra`` ones (in that range at an earlier zoom, or ends of arrows
+        shown)."""
         ppd = self.time_scale.px_per_day
         done = self._near.get(key)
-        if done is not None and done[0] == ppd and done[1] <= left - _NEAR \
-                and right + _NEAR <= done[2]:  # fmt: skip
+        if done is not None and done[0] == ppd and done[1] <= left and right <= done[2]:
             return  # placed when the view was here or close by
-        x0, x1 = left - 2 * _NEAR, right + 2 * _NEAR
+        x0, x1 = left - margin, right + margin
         lane = self.lanes_by_id.get(key)
         if key not in self.boxes or (lane is not None and lane.collapsed):
             self._pending.discard(key)
