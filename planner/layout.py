@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from planner.dates import add_days
+from planner.records import record
 
 # Geometry in pixels at scale 1 (the screen multiplies by its device pixel ratio).
 ROW_HEIGHT = 30
@@ -24,7 +25,7 @@ ZOOM_PRESETS = {"weeks": 24.0, "months": 6.0, "quarters": 2.0, "year": 0.9}
 _EPS = 1e-7
 
 
-@dataclass(frozen=True)
+@record
 class TimeScale:
     """Maps calendar dates to x and back: x = days since ``origin`` x ``px_per_day``."""
 

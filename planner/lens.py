@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from planner.model import STATUS_LABELS, Card, Lane, Objective, View
+from planner.records import record
 
 EVERYTHING = "Everything"
 
@@ -80,7 +80,7 @@ def _date(value: Any) -> dt.date | None:
     return None
 
 
-@dataclass(frozen=True)
+@record
 class Lens:
     """Filters, date window, precision and colouring of one saved view."""
 

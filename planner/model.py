@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
+
+from planner.records import record
 
 KINDS = ("initiative", "epic", "feature", "story")
 STATUSES = ("idea", "planned", "in_progress", "done", "dropped")
@@ -25,7 +27,7 @@ MIN_DATE = dt.date(1900, 1, 1)
 MAX_DATE = dt.date(2199, 12, 31)
 
 
-@dataclass(frozen=True)
+@record
 class Criterion:
     """One acceptance criterion of a card."""
 
@@ -33,7 +35,7 @@ class Criterion:
     done: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class Card:
     """A roadmap item or user story; undated cards live in the backlog."""
 
@@ -88,7 +90,7 @@ class Card:
         return sum(1 for c in self.criteria if c.done)
 
 
-@dataclass(frozen=True)
+@record
 class Lane:
     """A horizontal band on the timeline: a theme, team or product area."""
 
@@ -99,7 +101,7 @@ class Lane:
     collapsed: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class Milestone:
     """A dated marker: a release, launch, conference or meeting."""
 
@@ -111,7 +113,7 @@ class Milestone:
     color: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Dependency:
     """Card ``before_id`` must finish before card ``after_id`` starts."""
 
@@ -119,7 +121,7 @@ class Dependency:
     after_id: int
 
 
-@dataclass(frozen=True)
+@record
 class Objective:
     """The why: a goal with a metric, its baseline, target and current value."""
 
@@ -143,7 +145,7 @@ class Objective:
         return (self.current - self.baseline) / span
 
 
-@dataclass(frozen=True)
+@record
 class View:
     """A saved lens on the roadmap for one audience."""
 
@@ -153,7 +155,7 @@ class View:
     settings: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@record
 class Plan:
     """The plan itself, a what-if scenario, or a frozen snapshot."""
 
@@ -164,7 +166,7 @@ class Plan:
     source_id: int | None = None
 
 
-@dataclass(frozen=True)
+@record
 class RoadmapInfo:
     """Settings of the whole roadmap."""
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from planner.model import Card
+from planner.records import record
 
 # Sentinel for "cards without an objective" / "cards without a lane" in the id sets.
 NONE_ID = 0
@@ -15,7 +15,7 @@ def _frozen_ids(values: Iterable[int | None]) -> frozenset[int]:
     return frozenset(NONE_ID if v is None else v for v in values)
 
 
-@dataclass(frozen=True)
+@record
 class CardFilter:
     """Which cards match the search bar; every empty criterion matches everything."""
 

@@ -12,7 +12,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ from planner.model import (
     RoadmapInfo,
     View,
 )
+from planner.records import record
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -54,7 +55,7 @@ _COPY_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class Change:
     """What a committed transaction changed: entity kind, operation and ids."""
 
@@ -63,7 +64,7 @@ class Change:
     ids: tuple[int, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class DeletedCard:
     """Everything needed to put a deleted card back exactly as it was."""
 
@@ -71,7 +72,7 @@ class DeletedCard:
     dependencies: tuple[Dependency, ...]
 
 
-@dataclass(frozen=True)
+@record
 class DeletedLane:
     """A deleted lane with the cards and milestones that were in it."""
 
@@ -80,7 +81,7 @@ class DeletedLane:
     milestone_ids: tuple[int, ...]
 
 
-@dataclass(frozen=True)
+@record
 class DeletedObjective:
     objective: Objective
     card_ids: tuple[int, ...]

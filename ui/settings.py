@@ -6,14 +6,15 @@ QSettings is the store. A missing or unreadable value falls back to the default.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, QLocale, QObject, QSettings, Signal
 
+from planner.records import record
 
-@dataclass(frozen=True)
+
+@record
 class Setting:
     name: str
     default: Any
