@@ -189,6 +189,7 @@ class MainWindow(QMainWindow):
             self.document.when_loaded(self.finish_building)  # fills itself once
             return
         self.is_built = True
+        self.timeline.enable_pinch()
         self.history_dock = self.dock("history_dock", self.tr("Undo History"),
                                       Qt.DockWidgetArea.RightDockWidgetArea, False)  # fmt: skip
         from PySide6.QtWidgets import QUndoView  # after the first paint, with its item views
