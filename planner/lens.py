@@ -270,8 +270,25 @@ class LegendTally:
         # By tag: the spellings of each casefolded first tag, and the one shown (the first).
         self._spellings: dict[str, dict[int, tuple[int, str]]] = {}
         self._labels: dict[str, str] = {}
+        # A first count (every card of a roadmap as it opens) in one pass: the same as a put
+        # of each card, without the per-card forgetting a recount needs.
+        order, keys, count = self._order, self._key, self._count
+        includes, key_of = lens.includes, self._key_of
+        by_tag = lens.color_by == "tag"
+        everything = (not lens.hide_internal and lens.lanes is None and lens.statuses is None
+                      and lens.objectives is None and lens.tags is None
+                      and lens.date_from is None and lens.date_to is None)  # fmt: skip
+        by_lane = lens.color_by not in ("status", "tag", "objective")
         for card in cards:
-            self.put(card)
+            card_id = card.id
+            if card_id in order or by_tag:  # given twice, or spellings to keep: one by one
+                self.put(card)
+                continue
+            order[card_id] = self._next
+            self._next += 1
+            if everything or includes(card):
+                key = keys[card_id] = card.lane_id if by_lane else key_of(card)
+                count[key] = count.get(key, 0) + 1
 
     def _key_of(self, card: Card) -> Any:
         by = self.lens.color_by
