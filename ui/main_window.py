@@ -218,8 +218,8 @@ class MainWindow(QMainWindow):
 
         board.install(self)
         presentation.install(self)
+        self.built.emit()  # the rooms' last parts (the Changes list ...) come in on this
         shortcuts.name_widgets(self)
-        self.built.emit()
 
     def _build_menus(self) -> None:
         bar = self.menuBar()

@@ -395,19 +395,25 @@ class SnapshotsRoom(QObject):
         self._refresh.setInterval(0)
         self._refresh.timeout.connect(self.refresh_comparison)
 
-        self.panel = ChangesPanel()
-        self.panel.card_activated.connect(self._on_change_activated)
-        self.panel.stop_requested.connect(self.stop_comparing)
-        self.dock = window.dock(
-            "changes_dock", self.tr("Changes"), Qt.DockWidgetArea.RightDockWidgetArea, False
-        )
-        self.dock.setWidget(self.panel)
         if getattr(window, "is_built", True):
+            self._build_panel()
             self._build_menu()
-        else:  # the Roadmap menu's snapshot part goes after the other rooms' items
+        else:  # the change list comes with the other rooms (its dock keeps its place until
+            # then), and the Roadmap menu's snapshot part goes after the other rooms' items
+            window.built.connect(self._build_panel)
             window.built.connect(self._build_menu)
         self.document.changed.connect(self._on_document_changed)
         self.document.view_changed.connect(self._on_view_changed)
+
+    def _build_panel(self) -> None:
+        """The Changes dock's list of compare mode (empty until a comparison starts)."""
+        self.panel = ChangesPanel()
+        self.panel.card_activated.connect(self._on_change_activated)
+        self.panel.stop_requested.connect(self.stop_comparing)
+        self.dock = self.window.dock(
+            "changes_dock", self.tr("Changes"), Qt.DockWidgetArea.RightDockWidgetArea, False
+        )
+        self.dock.setWidget(self.panel)
 
     # ----- menus
 
