@@ -16,7 +16,6 @@ from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
-    QFontMetrics,
     QFontMetricsF,
     QPaintEngine,
     QPainter,
@@ -25,8 +24,6 @@ from PySide6.QtGui import (
     QPen,
     QPixmap,
     QPolygonF,
-    QStaticText,
-    QTransform,
 )
 
 from planner import dates
@@ -241,7 +238,7 @@ def paint_card(
 
     ``text_from`` keeps the title readable when the bar starts off screen: the text starts there.
     ``stamps`` is the device pixel ratio of a screen painter that is moved but never scaled:
-    badges and titles are then drawn from pictures and laid-out text kept from earlier paints
+    the estimate and status badges are then drawn from small pictures kept from earlier paints
     (the screen repaints the same bars over and over); 0 draws everything afresh, as exports to
     PDF, SVG or a scaled image need.
     """
@@ -321,20 +318,10 @@ def paint_card(
         if avail > 10 and text:
             painter.setPen(ink)
             shown = ELIDE.elide(text, avail, font)
-            if stamps:  # laid out once, with the baseline on the pixel drawText puts it on
-                static, line, ascent, exact_ascent = _laid_out(shown, font)
-                to_device = painter.deviceTransform()
-                dy, scale = to_device.dy(), to_device.m22()
-                baseline = rect.top() + (rect.height() - line) / 2 + ascent
-                baseline = (math.floor(dy + baseline * scale + 0.5) - dy) / scale
-                painter.drawStaticText(QPointF(left, baseline - exact_ascent), static)
-            else:
-                painter.drawText(QRectF(left, rect.top(), avail, rect.height()),
-                                 _LEFT_LINE, shown)
+            painter.drawText(QRectF(left, rect.top(), avail, rect.height()), _LEFT_LINE, shown)
 
 
 _STAMPS: dict[tuple[object, ...], QPixmap] = {}
-_STATIC: dict[tuple[str, str], tuple[QStaticText, int, int, float]] = {}
 
 
 def stamp_ratio(painter: QPainter) -> float:
@@ -349,24 +336,6 @@ def stamp_ratio(painter: QPainter) -> float:
         return 0.0
     device = painter.device()
     return device.devicePixelRatioF() if device is not None else 0.0
-
-
-def _laid_out(text: str, font: QFont) -> tuple[QStaticText, int, int, float]:
-    """A bar title laid out once and kept, with its line height and ascent in whole pixels (as
-    drawText centres a line) and its exact ascent."""
-    font_key = _FONT_KEYS.get(id(font)) or font.key()
-    key = (text, font_key)
-    got = _STATIC.get(key)
-    if got is None:
-        if len(_STATIC) > 4096:
-            _STATIC.clear()
-        static = QStaticText(text)
-        static.setTextFormat(Qt.TextFormat.PlainText)
-        static.prepare(QTransform(), font)
-        whole = QFontMetrics(font)
-        got = (static, whole.height(), whole.ascent(), QFontMetricsF(font).ascent())
-        _STATIC[key] = got
-    return got
 
 
 def _stamp(key: tuple[object, ...], width: float, height: float, ratio: float,
@@ -599,11 +568,12 @@ def paint_dependency(
     key = (color.rgba(), violated)
     pen = _ARROW_PENS.get(key)
     if pen is None:
-        # One pixel wide: Qt strokes such lines directly, a wider one through an outline
-        # four times slower, and a screen of arrows is redrawn at every step of a zoom.
-        pen = QPen(color, 1.0)
+        # An arrow one pixel wide: Qt strokes such lines directly, a wider one through an
+        # outline four times slower, and a screen of arrows is redrawn at every step of a
+        # zoom. A violated one stays bold and dashed: it is the warning no one may miss.
+        pen = QPen(color, 2.2 if violated else 1.0)
         if violated:
-            pen.setDashPattern([5.0, 3.0])
+            pen.setStyle(Qt.PenStyle.DashLine)
         if len(_ARROW_PENS) > 64:
             _ARROW_PENS.clear()
         _ARROW_PENS[key] = pen
