@@ -411,8 +411,8 @@ class TimelineScene(QGraphicsScene):
             for item in self.items(band, Qt.ItemSelectionMode.IntersectsItemBoundingRect):
                 if isinstance(item, CardItem):
                     stale.setdefault(self.lane_key(item.card), []).append(item)
-        # Bars with arrows crossing that range, wherever they are, so every arrow shown ends
-        # at its bars.
+        # Both bars of each arrow that crosses that range, where they belong or where they
+        # still are from an earlier zoom, so that every arrow shown ends at its bars.
         x0, x1 = left - margin - 30, right + margin + 30
         y0, y1 = min(a.top() for a in areas) - 30, max(a.bottom() for a in areas) + 30
         ends: dict[int, list[CardItem]] = {}
@@ -423,12 +423,17 @@ class TimelineScene(QGraphicsScene):
         for a, b, ka, kb in self._dep_ends:
             if ka not in pending and kb not in pending:
                 continue
-            ba, bb = boxes_by.get(ka), boxes_by.get(kb)
-            if ba is None or bb is None or min(ba.top, bb.top) > y1 \
-                    or max(ba.bottom, bb.bottom) < y0:  # fmt: skip
-                continue
-            xa, xb = span(a)[1] * ppd, span(b)[0] * ppd
-            if max(xa, xb) > x0 and min(xa, xb) < x1:
+            xa, xb = a.scene_x + a.width, b.scene_x  # as it would be drawn now
+            shown = max(xa, xb) > x0 and min(xa, xb) < x1 \
+                and max(a.scene_y, b.scene_y) > y0 and min(a.scene_y, b.scene_y) < y1
+            if not shown:  # as it will be drawn once both bars are placed
+                ba, bb = boxes_by.get(ka), boxes_by.get(kb)
+                if ba is None or bb is None or min(ba.top, bb.top) > y1 \
+                        or max(ba.bottom, bb.bottom) < y0:  # fmt: skip
+                    continue
+                xa, xb = span(a)[1] * ppd, span(b)[0] * ppd
+                shown = max(xa, xb) > x0 and min(xa, xb) < x1
+            if shown:
                 ends.setdefault(ka, []).append(a)
                 ends.setdefault(kb, []).append(b)
         for key in due:
