@@ -235,6 +235,20 @@ def test_ctrl_wheel_zoom_keeps_the_date_under_the_cursor(win):
     assert tl.date_at(x) == D(2026, 3, 17)
 
 
+def test_ctrl_equals_and_ctrl_plus_zoom_in_ctrl_minus_out(win, qtbot):
+    tl = win.timeline
+    tl.setFocus()
+    qtbot.waitUntil(tl.hasFocus)
+    for key, mods in ((Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier),
+                      (Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)):  # fmt: skip
+        before = tl.time_scale.px_per_day
+        qtbot.keyClick(tl, key, mods)
+        assert tl.time_scale.px_per_day > before
+    before = tl.time_scale.px_per_day
+    qtbot.keyClick(tl, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    assert tl.time_scale.px_per_day < before
+
+
 def test_shift_wheel_scrolls_sideways(win):
     tl = win.timeline
     x0 = tl.x_for_date(D(2026, 3, 1))

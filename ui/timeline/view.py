@@ -324,6 +324,10 @@ class TimelineView(QGraphicsView):
                                    QKeySequence.StandardKey.ZoomIn)  # fmt: skip
         self.zoom_out_action = make(self.tr("Zoom &Out"), self.zoom_out,
                                     QKeySequence.StandardKey.ZoomOut)  # fmt: skip
+        # Ctrl+= too: the key that has + on it, without Shift, as browsers and editors allow.
+        self.zoom_in_action.setShortcuts(
+            [*QKeySequence.keyBindings(QKeySequence.StandardKey.ZoomIn), QKeySequence("Ctrl+=")]
+        )
         self.fit_action = make(self.tr("&Fit"), self.fit, Qt.Key.Key_F)
         self.today_action = make(self.tr("&Today"), self.go_to_today, Qt.Key.Key_T)
         self.preset_actions = {
