@@ -63,3 +63,18 @@ def test_bars_moved_by_a_zoom_keep_a_picture_again_once_it_stops(qtbot, window: 
     assert _shot(window) == _fresh(window)
     timeline.zoom_by(1 / 1.25)
     assert any(item.cacheMode() != cached for item in moved)
+
+
+def test_larger_text_repaints_bars_cut_by_the_left_edge_whole(qtbot, window: MainWindow) -> None:
+    """Presentation text: a bar that starts left of the view gets its title at the new size
+    too (its cached picture used to keep the old title beside a repainted estimate)."""
+    timeline = window.timeline
+    timeline.go_to_today()
+    bar = timeline.horizontalScrollBar()
+    bar.setValue(bar.value() + 140)
+    qtbot.wait(300)  # the bars are cached again
+    _shot(window)
+    timeline.set_text_scale(1.5)
+    assert _shot(window) == _fresh(window)
+    timeline.set_text_scale(1.0)
+    assert _shot(window) == _fresh(window)

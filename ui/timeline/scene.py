@@ -804,10 +804,19 @@ class TimelineScene(QGraphicsScene):
             self._recache.start(0)
 
     def refresh_items(self, ids: Iterable[int] | None = None) -> None:
-        """Repaint bars whose look changed without a move (all when ``ids`` is None)."""
+        """Repaint bars whose look changed without a move (all when ``ids`` is None).
+
+        Their cached pictures are dropped, not just repainted: Qt keeps the picture of a bar
+        the view cuts and would repaint only part of it (a title left at its old size)."""
         items = self.card_items
+        uncached = self._uncached
         for item in (items.values() if ids is None else (items[i] for i in ids if i in items)):
+            if item.cacheMode() != QGraphicsItem.CacheMode.NoCache:
+                item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+                uncached.add(item)
             item.update()
+        if uncached and self._cache_items:
+            self._recache.start(250)
         self.update()
 
     def set_hover(self, card_id: int | None) -> None:
