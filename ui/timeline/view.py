@@ -92,6 +92,9 @@ class TimelineView(QGraphicsView):
 
     def __init__(self, document: Any, undo_stack: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # A viewport of our own: the first call of viewport() on the one Qt makes itself has
+        # PySide build the enum types of every widget class (some 7 ms before the first paint).
+        self.setViewport(QWidget())
         self.setObjectName("timeline")
         self.document = document
         self._undo_stack = undo_stack
