@@ -96,7 +96,14 @@ def open_window(
     except LockedError:
         return None  # the user chose not to open it
     except RoadmapFileError as exc:
-        errors.show_file_error(parent, str(exc))
+        if parent is None:  # a start with a file that cannot be opened: said over the window
+            from PySide6.QtCore import QTimer  # that opens instead, once it is there
+
+            message = str(exc)
+            QTimer.singleShot(0, lambda: errors.show_file_error(
+                _windows[-1] if _windows else None, message))  # fmt: skip
+        else:
+            errors.show_file_error(parent, str(exc))
         return None
     if roadmap is None:
         return None

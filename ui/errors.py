@@ -108,8 +108,14 @@ def show_file_error(parent: QWidget | None, message: str, title: str | None = No
     box.setText(message)
     box.setStandardButtons(QMessageBox.StandardButton.Ok)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    if parent is None:  # no window owns it: kept until closed, or Python would drop it at once
+        _OWNERLESS.append(box)
+        box.finished.connect(lambda _result: _OWNERLESS.remove(box))
     box.open()  # window-modal but not blocking, so tests and the event loop go on
     return box
+
+
+_OWNERLESS: list[QMessageBox] = []  # messages shown before any window was open
 
 
 def __getattr__(name: str) -> Any:

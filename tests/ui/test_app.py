@@ -75,6 +75,27 @@ def test_files_on_the_command_line_open_and_qt_options_are_not_files(qtbot, docs
     assert recent.files() == [roadmap_path.resolve()]
 
 
+def test_a_file_on_the_command_line_that_cannot_be_opened_is_said_over_the_sample(
+    qtbot, docs, tmp_path
+):
+    from PySide6.QtWidgets import QMessageBox
+
+    bad = tmp_path / "bad.roadmap"
+    bad.write_bytes(b"junk")
+    windows = app.start([str(bad)])
+    assert [w.path for w in windows] == [app.sample_path()]  # the sample opens instead
+
+    def shown() -> list[QMessageBox]:
+        return [w for w in QApplication.topLevelWidgets() + windows[0].findChildren(QMessageBox)
+                if isinstance(w, QMessageBox) and w.isVisible()]  # fmt: skip
+
+    qtbot.waitUntil(lambda: bool(shown()))
+    box = shown()[0]
+    assert "bad.roadmap" in box.text() and box.parent() is windows[0]
+    assert bad.read_bytes() == b"junk"  # nothing written to it
+    box.accept()
+
+
 class PaintWatch(QObject):
     """Notes whether a widget has painted."""
 
