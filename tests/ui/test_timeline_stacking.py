@@ -268,3 +268,61 @@ def test_bars_cut_by_the_left_edge_look_as_if_painted_afresh(roadmap_path, qtbot
             assert shown == tl.viewport().grab().toImage(), steps
     finally:
         w.close()
+
+
+def test_after_a_big_edit_bars_on_screen_are_placed_at_once_and_the_rest_when_scrolled_to(
+    roadmap_path, qtbot
+):
+    """A move of many cards re-stacks many lanes: those on screen are placed at once, the
+    others when idle or when a scroll brings them into view, never left where they were."""
+    from PySide6.QtCore import QRectF
+
+    from planner import Roadmap
+    from planner.layout import BAR_HEIGHT, card_y
+    from ui.main_window import MainWindow
+
+    rng = random.Random(9)
+    r = Roadmap.create(roadmap_path, title="Big edit")
+    lanes = [r.add_lane(f"Lane {i}").id for i in range(14)]
+    specs = []
+    for n in range(700):
+        start = DAY0 + dt.timedelta(days=rng.randrange(0, 400))
+        specs.append({"title": f"Card {n}", "lane_id": rng.choice(lanes), "start": start,
+                      "end": start + dt.timedelta(days=rng.choice([5, 20, 60]))})
+    ids = [c.id for c in r.add_cards(specs)]
+    r.close()
+    w = MainWindow(roadmap_path)
+    qtbot.addWidget(w)
+    w.resize(1200, 700)
+    w.show()
+    qtbot.waitExposed(w)
+    tl, scene, roadmap = w.timeline, w.timeline.timeline_scene, w.roadmap
+
+    def misplaced(only_in_view: bool) -> list[int]:
+        area = tl.mapToScene(tl.viewport().rect()).boundingRect()
+        ppd = scene.time_scale.px_per_day
+        wrong = []
+        for item in scene.card_items.values():
+            d0, d1 = scene._span(item)
+            key = scene.lane_key(item.card)
+            want = (d0 * ppd, card_y(scene.boxes[key], scene.rows[key][item.card_id]),
+                    max(18.0, d1 * ppd - d0 * ppd))  # fmt: skip
+            if only_in_view and not (QRectF(want[0], want[1], want[2], BAR_HEIGHT).intersects(area)
+                                     or item.mapRectToScene(item.boundingRect()).intersects(area)):
+                continue  # fmt: skip
+            if (item.scene_x, item.scene_y, item.width) != want:
+                wrong.append(item.card_id)
+        return wrong
+
+    for step in range(5):
+        moves = []
+        for cid in rng.sample(ids, 150):
+            card = roadmap.card(cid)
+            shift = dt.timedelta(days=rng.randrange(-40, 41))
+            moves.append((cid, card.start + shift, card.end + shift, rng.choice(lanes)))
+        roadmap.move_cards(moves)
+        assert misplaced(only_in_view=True) == [], f"step {step}: on screen"
+        tl.verticalScrollBar().setValue(rng.randrange(0, tl.verticalScrollBar().maximum() + 1))
+        assert misplaced(only_in_view=True) == [], f"step {step}: scrolled"
+    scene.place_all()
+    assert misplaced(only_in_view=False) == []

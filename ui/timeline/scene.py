@@ -311,8 +311,9 @@ class TimelineScene(QGraphicsScene):
             for key in kept:
                 self._place_in_lane(key, [self.card_items[c] for c in to_place[key] or ()
                                           if c in self.card_items])  # fmt: skip
-            self._place_lanes(touched - kept, now=True)
+            self._place_lanes(touched - kept)  # those on screen now, the others when idle
             self._place_lanes(moved)
+            self._place_stale_in_view()
             self._place_milestones()
             self._apply_extent()
             self.invalidate(self.sceneRect(), QGraphicsScene.SceneLayer.BackgroundLayer)
@@ -322,9 +323,27 @@ class TimelineScene(QGraphicsScene):
         items = self.card_items
         for key, ids in to_place.items():
             if ids is None or key in self._pending:
-                self._place_lanes([key], now=True)
+                self._place_lanes([key])
             elif ids:
                 self._place_in_lane(key, [items[c] for c in ids if c in items])
+        self._place_stale_in_view()
+
+    def _place_stale_in_view(self) -> None:
+        """Place now the bars that sit in a view but whose lane is still waiting to be placed:
+        a card an edit moved to a lane off screen, or the bars of a lane a growing lane above
+        pushed off screen. The rest of such lanes follow when idle."""
+        if not self._pending:
+            return
+        waiting: dict[int, list[CardItem]] = {}
+        for view in self.views():
+            area = view.mapToScene(view.viewport().rect()).boundingRect()
+            for item in self.items(area, Qt.ItemSelectionMode.IntersectsItemBoundingRect):
+                if isinstance(item, CardItem):
+                    key = self.lane_key(item.card)
+                    if key in self._pending:
+                        waiting.setdefault(key, []).append(item)
+        for key, items in waiting.items():
+            self._place_in_lane(key, items)
 
     def _place_boxes(self) -> None:
         specs = []
@@ -389,28 +408,27 @@ class TimelineScene(QGraphicsScene):
         areas = [v.mapToScene(v.viewport().rect()).boundingRect() for v in views]
         visible = self._visible_keys() or set()
         due = self._pending & visible
-        if not due:
-            return
         left = min(a.left() for a in areas)
         right = max(a.right() for a in areas)
         ppd = self.time_scale.px_per_day
         near = self._near
         if all(k in near and near[k][0] == ppd and near[k][1] <= left
                and right <= near[k][2] for k in due):  # fmt: skip
-            return  # placed when the view was here or close by
+            self._place_stale_in_view()  # bars of lanes off screen that still sit here
+            return  # the lanes on screen were placed when the view was here or close by
         # Bars a little beyond the view's sides are placed too, so that a short scroll finds
         # them in place; right after a zoom only those in view (the next scroll places more).
         zoomed = any(k not in near or near[k][0] != ppd for k in due)
         margin = _ZOOM_NEAR if zoomed else 2 * _NEAR
-        boxes = [self.boxes[k] for k in due if k in self.boxes]
+        # Bars still where an earlier zoom or edit left them, inside the range now shown (of
+        # any lane still waiting: a card moved to a lane off screen may still sit here).
         stale: dict[int, list[CardItem]] = {}
-        if boxes:  # bars still where an earlier zoom put them, inside the range now shown
-            top = min(b.top for b in boxes)
-            band = QRectF(left - margin, top, right - left + 2 * margin,
-                          max(b.bottom for b in boxes) - top)  # fmt: skip
-            for item in self.items(band, Qt.ItemSelectionMode.IntersectsItemBoundingRect):
-                if isinstance(item, CardItem):
-                    stale.setdefault(self.lane_key(item.card), []).append(item)
+        top = min(a.top() for a in areas) - 150
+        band = QRectF(left - margin, top, right - left + 2 * margin,
+                      max(a.bottom() for a in areas) + 150 - top)  # fmt: skip
+        for item in self.items(band, Qt.ItemSelectionMode.IntersectsItemBoundingRect):
+            if isinstance(item, CardItem):
+                stale.setdefault(self.lane_key(item.card), []).append(item)
         # Both bars of each arrow that crosses that range, where they belong or where they
         # still are from an earlier zoom, so that every arrow shown ends at its bars.
         x0, x1 = left - margin - 30, right + margin + 30
@@ -437,10 +455,10 @@ class TimelineScene(QGraphicsScene):
                 ends.setdefault(ka, []).append(a)
                 ends.setdefault(kb, []).append(b)
         for key in due:
-            self._place_near(key, left, right, stale.get(key, []) + ends.pop(key, []), margin)
-        for key, items in ends.items():
+            self._place_near(key, left, right, stale.pop(key, []) + ends.pop(key, []), margin)
+        for key in set(ends) | set(stale):
             if key in pending:
-                self._place_in_lane(key, items)
+                self._place_in_lane(key, ends.get(key, []) + stale.get(key, []))
 
     def place_all(self) -> None:
         """Place every bar now (before reading the positions of bars off screen)."""
@@ -773,6 +791,7 @@ class TimelineScene(QGraphicsScene):
                      if k in old_lanes and old_lanes[k].collapsed != lane.collapsed}  # fmt: skip
         self._place_lanes(changed | collapsed, now=True)
         self._place_lanes(moved - changed - collapsed)
+        self._place_stale_in_view()
         for key in set(old_lanes) - set(self.lanes_by_id):
             self.rows.pop(key, None)
             self.stacks.pop(key, None)
