@@ -313,7 +313,8 @@ class TimelineScene(QGraphicsScene):
                                           if c in self.card_items])  # fmt: skip
             self._place_lanes(touched - kept)  # those on screen now, the others when idle
             self._place_lanes(moved)
-            self._place_stale_in_view()
+            if (touched - kept) & self._pending:  # a card may have left the view for one
+                self._place_stale_in_view()
             self._place_milestones()
             self._apply_extent()
             self.invalidate(self.sceneRect(), QGraphicsScene.SceneLayer.BackgroundLayer)
@@ -326,24 +327,28 @@ class TimelineScene(QGraphicsScene):
                 self._place_lanes([key])
             elif ids:
                 self._place_in_lane(key, [items[c] for c in ids if c in items])
-        self._place_stale_in_view()
+        if touched & self._pending:  # a card may have left the view for one of those lanes
+            self._place_stale_in_view()
 
     def _place_stale_in_view(self) -> None:
         """Place now the bars that sit in a view but whose lane is still waiting to be placed:
         a card an edit moved to a lane off screen, or the bars of a lane a growing lane above
         pushed off screen. The rest of such lanes follow when idle."""
-        if not self._pending:
-            return
-        waiting: dict[int, list[CardItem]] = {}
         for view in self.views():
+            if not self._pending:
+                return
             area = view.mapToScene(view.viewport().rect()).boundingRect()
-            for item in self.items(area, Qt.ItemSelectionMode.IntersectsItemBoundingRect):
-                if isinstance(item, CardItem):
-                    key = self.lane_key(item.card)
-                    if key in self._pending:
-                        waiting.setdefault(key, []).append(item)
-        for key, items in waiting.items():
-            self._place_in_lane(key, items)
+            for key, items in self._bars_by_lane(area).items():
+                if key in self._pending:
+                    self._place_in_lane(key, items)
+
+    def _bars_by_lane(self, rect: QRectF) -> dict[int, list[CardItem]]:
+        """The bars that are in a scene rectangle now (placed or not), per lane."""
+        found: dict[int, list[CardItem]] = {}
+        for item in self.items(rect, Qt.ItemSelectionMode.IntersectsItemBoundingRect):
+            if isinstance(item, CardItem):
+                found.setdefault(self.lane_key(item.card), []).append(item)
+        return found
 
     def _place_boxes(self) -> None:
         specs = []
@@ -422,13 +427,9 @@ class TimelineScene(QGraphicsScene):
         margin = _ZOOM_NEAR if zoomed else 2 * _NEAR
         # Bars still where an earlier zoom or edit left them, inside the range now shown (of
         # any lane still waiting: a card moved to a lane off screen may still sit here).
-        stale: dict[int, list[CardItem]] = {}
         top = min(a.top() for a in areas) - 150
-        band = QRectF(left - margin, top, right - left + 2 * margin,
-                      max(a.bottom() for a in areas) + 150 - top)  # fmt: skip
-        for item in self.items(band, Qt.ItemSelectionMode.IntersectsItemBoundingRect):
-            if isinstance(item, CardItem):
-                stale.setdefault(self.lane_key(item.card), []).append(item)
+        stale = self._bars_by_lane(QRectF(left - margin, top, right - left + 2 * margin,
+                                          max(a.bottom() for a in areas) + 150 - top))
         # Both bars of each arrow that crosses that range, where they belong or where they
         # still are from an earlier zoom, so that every arrow shown ends at its bars.
         x0, x1 = left - margin - 30, right + margin + 30
