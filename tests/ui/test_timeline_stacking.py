@@ -157,24 +157,20 @@ def test_a_scene_kept_up_to_date_equals_a_fresh_one(roadmap_path, qtbot, seed: i
         r.close()
 
 
-@pytest.mark.parametrize(("lane_count", "arrows"), [(2, 20), (14, 90)])
-def test_after_a_zoom_every_bar_in_view_is_where_a_full_layout_puts_it(
-    roadmap_path, qtbot, lane_count, arrows
-):
-    from PySide6.QtCore import QRectF
-
+def _busy_window(roadmap_path, qtbot, rng: random.Random, lane_count: int, cards: int,
+                 days: int, lengths: list[int], arrows: int = 0):
+    """A window on a roadmap of ``cards`` cards spread over ``lane_count`` lanes (and
+    ``arrows`` random dependencies), 1200x700 so that not every lane fits."""
     from planner import Roadmap
-    from planner.layout import BAR_HEIGHT, card_y
     from ui.main_window import MainWindow
 
-    rng = random.Random(5)
-    r = Roadmap.create(roadmap_path, title="Zoom")
+    r = Roadmap.create(roadmap_path, title="Busy")
     lanes = [r.add_lane(f"Lane {i}").id for i in range(lane_count)]
     specs = []
-    for n in range(600):
-        start = DAY0 + dt.timedelta(days=rng.randrange(0, 700))
+    for n in range(cards):
+        start = DAY0 + dt.timedelta(days=rng.randrange(0, days))
         specs.append({"title": f"Card {n}", "lane_id": rng.choice(lanes), "start": start,
-                      "end": start + dt.timedelta(days=rng.choice([2, 9, 20, 60]))})
+                      "end": start + dt.timedelta(days=rng.choice(lengths))})
     ids = [c.id for c in r.add_cards(specs)]
     for _ in range(arrows):
         a, b = rng.sample(ids, 2)
@@ -188,15 +184,36 @@ def test_after_a_zoom_every_bar_in_view_is_where_a_full_layout_puts_it(
     w.resize(1200, 700)
     w.show()
     qtbot.waitExposed(w)
+    return w, lanes, ids
+
+
+def _belongs(scene, item) -> tuple[float, float, float]:
+    """Where a full layout puts a bar: x, y and width."""
+    from planner.layout import card_y
+
+    d0, d1 = scene._span(item)
+    ppd = scene.time_scale.px_per_day
+    key = scene.lane_key(item.card)
+    y = card_y(scene.boxes[key], scene.rows[key][item.card_id])
+    return d0 * ppd, y, max(18.0, d1 * ppd - d0 * ppd)
+
+
+@pytest.mark.parametrize(("lane_count", "arrows"), [(2, 20), (14, 90)])
+def test_after_a_zoom_every_bar_in_view_is_where_a_full_layout_puts_it(
+    roadmap_path, qtbot, lane_count, arrows
+):
+    from PySide6.QtCore import QRectF
+
+    from planner.layout import BAR_HEIGHT
+
+    rng = random.Random(5)
+    w, _lanes, _ids = _busy_window(roadmap_path, qtbot, rng, lane_count, 600, 700,
+                                   [2, 9, 20, 60], arrows)  # fmt: skip
     tl = w.timeline
     scene = tl.timeline_scene
 
     def expected(item):
-        d0, d1 = scene._span(item)
-        ppd = scene.time_scale.px_per_day
-        key = scene.lane_key(item.card)
-        y = card_y(scene.boxes[key], scene.rows[key][item.card_id])
-        return d0 * ppd, y, max(18.0, d1 * ppd - d0 * ppd)
+        return _belongs(scene, item)
 
     try:
         for factor in (1.1, 1.1, 1.3, 0.5, 0.7, 2.5, 1 / 1.1):
@@ -277,36 +294,17 @@ def test_after_a_big_edit_bars_on_screen_are_placed_at_once_and_the_rest_when_sc
     others when idle or when a scroll brings them into view, never left where they were."""
     from PySide6.QtCore import QRectF
 
-    from planner import Roadmap
-    from planner.layout import BAR_HEIGHT, card_y
-    from ui.main_window import MainWindow
+    from planner.layout import BAR_HEIGHT
 
     rng = random.Random(9)
-    r = Roadmap.create(roadmap_path, title="Big edit")
-    lanes = [r.add_lane(f"Lane {i}").id for i in range(14)]
-    specs = []
-    for n in range(700):
-        start = DAY0 + dt.timedelta(days=rng.randrange(0, 400))
-        specs.append({"title": f"Card {n}", "lane_id": rng.choice(lanes), "start": start,
-                      "end": start + dt.timedelta(days=rng.choice([5, 20, 60]))})
-    ids = [c.id for c in r.add_cards(specs)]
-    r.close()
-    w = MainWindow(roadmap_path)
-    qtbot.addWidget(w)
-    w.resize(1200, 700)
-    w.show()
-    qtbot.waitExposed(w)
+    w, lanes, ids = _busy_window(roadmap_path, qtbot, rng, 14, 700, 400, [5, 20, 60])
     tl, scene, roadmap = w.timeline, w.timeline.timeline_scene, w.roadmap
 
     def misplaced(only_in_view: bool) -> list[int]:
         area = tl.mapToScene(tl.viewport().rect()).boundingRect()
-        ppd = scene.time_scale.px_per_day
         wrong = []
         for item in scene.card_items.values():
-            d0, d1 = scene._span(item)
-            key = scene.lane_key(item.card)
-            want = (d0 * ppd, card_y(scene.boxes[key], scene.rows[key][item.card_id]),
-                    max(18.0, d1 * ppd - d0 * ppd))  # fmt: skip
+            want = _belongs(scene, item)
             if only_in_view and not (QRectF(want[0], want[1], want[2], BAR_HEIGHT).intersects(area)
                                      or item.mapRectToScene(item.boundingRect()).intersects(area)):
                 continue  # fmt: skip
