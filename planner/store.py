@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from planner import schema, validate
 from planner.errors import LockedError, ReadOnlyError, RoadmapFileError, ValidationError
@@ -134,31 +134,34 @@ def _new_card(**values: Any) -> Card:
 _DATES: dict[object, dt.date | None] = {}
 _TAGS: dict[object, tuple[str, ...]] = {}
 _CACHE_LIMIT = 8192
+_V = TypeVar("_V")
 
 
 def _date_of(text: object) -> dt.date | None:
     try:
         return _DATES[text]
     except (KeyError, TypeError):  # not seen yet, or unhashable
-        pass
-    value = parse_date(text)
-    if isinstance(text, str):
-        if len(_DATES) >= _CACHE_LIMIT:
-            _DATES.clear()
-        _DATES[text] = value
-    return value
+        return _parse_once(_DATES, text, parse_date)
 
 
 def _tags_of(text: object) -> tuple[str, ...]:
     try:
         return _TAGS[text]
     except (KeyError, TypeError):
-        pass
-    value = tuple(str(t) for t in _load_json_list(text) if isinstance(t, str | int | float))
+        return _parse_once(_TAGS, text, _parse_tags)
+
+
+def _parse_tags(text: object) -> tuple[str, ...]:
+    return tuple(str(t) for t in _load_json_list(text) if isinstance(t, str | int | float))
+
+
+def _parse_once(cache: dict[object, _V], text: object, parse: Callable[[object], _V]) -> _V:
+    """``parse(text)``, kept in ``cache`` under the stored text for the next row."""
+    value = parse(text)
     if isinstance(text, str):
-        if len(_TAGS) >= _CACHE_LIMIT:
-            _TAGS.clear()
-        _TAGS[text] = value
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        cache[text] = value
     return value
 
 
