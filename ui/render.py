@@ -282,30 +282,21 @@ def paint_card(
     if w >= 110:
         badge_font, fm = sized_font(theme.font, max(8, theme.px(height * 0.42)))
         est = fmt_estimate(estimate) if "estimate" in fields else ""
-        ratio = stamps
         if est:
             font_key = _FONT_KEYS.get(id(badge_font)) or badge_font.key()
             bw = _advance(fm, font_key, est) + 8
             badge = QRectF(right - bw, rect.top() + 4, bw, height - 8)
-            if ratio:
-                est_key: tuple[object, ...] = ("est", est, font_key, ink.rgba(), bw, height, ratio)
-                stamp = _STAMPS.get(est_key)
-                if stamp is None:
-                    stamp = _stamp(est_key, badge.size().width(), badge.height(), ratio,
-                                   lambda p, r: _paint_estimate(p, r, est, badge_font, ink))
-                painter.drawPixmap(badge.topLeft(), stamp)
+            if stamps:
+                _draw_stamp(painter, badge, ("est", est, font_key, ink.rgba(), bw, height, stamps),
+                            _paint_estimate, est, badge_font, ink)  # fmt: skip
             else:
                 _paint_estimate(painter, badge, est, badge_font, ink)
             right = badge.left() - 4
         if status and "status" in fields and status in STATUS_GLYPHS:
             center = QPointF(left + 4, rect.top() + height / 2)
-            if ratio:
-                dial_key: tuple[object, ...] = ("dial", status, ink.rgba(), ratio)
-                stamp = _STAMPS.get(dial_key)
-                if stamp is None:
-                    stamp = _stamp(dial_key, 12, 12, ratio,
-                                   lambda p, r: paint_status(p, r.center(), status, ink))
-                painter.drawPixmap(QPointF(center.x() - 6, center.y() - 6), stamp)
+            if stamps:
+                _draw_stamp(painter, QRectF(center.x() - 6, center.y() - 6, 12, 12),
+                            ("dial", status, ink.rgba(), stamps), _paint_dial, status, ink)
             else:
                 paint_status(painter, center, status, ink)
             left += 12
@@ -338,21 +329,30 @@ def stamp_ratio(painter: QPainter) -> float:
     return device.devicePixelRatioF() if device is not None else 0.0
 
 
-def _stamp(key: tuple[object, ...], width: float, height: float, ratio: float,
-           draw: Callable[[QPainter, QRectF], None]) -> QPixmap:  # fmt: skip
-    """A small transparent picture of ``draw`` at the device pixel ratio, kept under ``key``."""
-    if len(_STAMPS) > 512:
-        _STAMPS.clear()
-    pixmap = QPixmap(max(1, math.ceil(width * ratio)), max(1, math.ceil(height * ratio)))
-    pixmap.setDevicePixelRatio(ratio)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    p = QPainter(pixmap)
-    p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-    p.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
-    draw(p, QRectF(0, 0, width, height))
-    p.end()
-    _STAMPS[key] = pixmap
-    return pixmap
+def _draw_stamp(painter: QPainter, box: QRectF, key: tuple[object, ...],
+                draw: Callable[..., None], *args: object) -> None:  # fmt: skip
+    """``draw(painter, box, *args)`` from a small transparent picture made once per ``key``,
+    whose last item is the device pixel ratio."""
+    stamp = _STAMPS.get(key)
+    if stamp is None:
+        ratio = float(key[-1])  # type: ignore[arg-type]
+        if len(_STAMPS) > 512:
+            _STAMPS.clear()
+        stamp = QPixmap(max(1, math.ceil(box.width() * ratio)),
+                        max(1, math.ceil(box.height() * ratio)))  # fmt: skip
+        stamp.setDevicePixelRatio(ratio)
+        stamp.fill(Qt.GlobalColor.transparent)
+        p = QPainter(stamp)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        p.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+        draw(p, QRectF(0, 0, box.width(), box.height()), *args)
+        p.end()
+        _STAMPS[key] = stamp
+    painter.drawPixmap(box.topLeft(), stamp)
+
+
+def _paint_dial(painter: QPainter, box: QRectF, status: str, ink: QColor) -> None:
+    paint_status(painter, box.center(), status, ink)
 
 
 def _paint_estimate(painter: QPainter, badge: QRectF, est: str, font: QFont, ink: QColor) -> None:
