@@ -854,6 +854,17 @@ class Roadmap:
                 _CARD_SELECT + " WHERE plan_id = ? ORDER BY position, id",
                 (self._plan_or(plan_id),))]
 
+    def cards_in_lanes(self, lane_ids: Sequence[int], plan_id: int | None = None) -> list[Card]:
+        """The plan's cards in these lanes (in no set order): a big roadmap reads the lanes at
+        the top this way before its first paint."""
+        if not lane_ids:
+            return []
+        marks = ",".join("?" * len(lane_ids))
+        with _map_errors(self.path.name):
+            return [card_from_row(r) for r in self._q(
+                _CARD_SELECT + f" WHERE plan_id = ? AND lane_id IN ({marks})",
+                (self._plan_or(plan_id), *lane_ids))]  # fmt: skip
+
     def card_ids(self, plan_id: int | None = None) -> list[int]:
         """The ids of every card of the plan in view (or of ``plan_id``), in no set order."""
         return [r[0] for r in self._q("SELECT id FROM cards WHERE plan_id = ?",

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from planner.layout import COLLAPSED_HEIGHT, MIN_LANE_HEIGHT
 from planner.model import Card, View
 from planner.search import CardFilter
 from planner.store import Change, Roadmap
@@ -15,6 +16,10 @@ from planner.store import Change, Roadmap
 # Measured (docs/reliability.md): read at once, 10,000 cards hold the first paint to about
 # 0.7 s and 20,000 to 1.4 s; in chunks the first paint takes 0.2 to 0.3 s at any size.
 CHUNKED_ABOVE = 10_000
+# A window on a roadmap of more cards than this (and no more than ``CHUNKED_ABOVE``) reads before
+# its first paint only the cards of the lanes that can be on screen, from the top, and the rest
+# in one go right after it: the first paint shows exactly what a full read shows there.
+FIRST_SCREEN_ABOVE = 500
 CHUNK = 1_000  # cards read in the first turn of the event loop while loading; then as many
 CHUNK_MIN, CHUNK_MAX = 100, 5_000  # as take about TURN_S to read and show, within these
 TURN_S = 0.06
@@ -54,16 +59,50 @@ class Document(QObject):
         self._chunk = CHUNK
         self._when_loaded: list[Callable[[], None]] = []
         self._load_timer: QTimer | None = None
+        # A load of the lanes below the first screen is not announced in the status bar (it
+        # ends in one turn of the event loop); only a big roadmap's chunked load is.
+        self.announces_load = True
         if progressive:
             total = roadmap.card_count()
             if total > CHUNKED_ABOVE:
                 self._cards = {}
-                self._load_total = total
-                self._load_timer = QTimer(self)
-                self._load_timer.setInterval(0)
-                self._load_timer.timeout.connect(self._load_chunk)
+                self._start_load(total)
+            elif total > FIRST_SCREEN_ABOVE:
+                self._read_first_screen(total)
 
     # ----- progressive loading of a big roadmap
+
+    def _start_load(self, total: int) -> None:
+        self._load_total = total
+        self._load_timer = QTimer(self)
+        self._load_timer.setInterval(0)
+        self._load_timer.timeout.connect(self._load_chunk)
+
+    def _read_first_screen(self, total: int) -> None:
+        """Read the cards of the lanes at the top that fill the tallest screen even at their
+        smallest, and leave the other lanes to the load (in one turn, after the first paint)."""
+        lanes = self.roadmap.lanes()
+        room = _screen_height()
+        first: list[int] = []
+        for lane in lanes:
+            if room <= 0:
+                break
+            first.append(lane.id)
+            room -= COLLAPSED_HEIGHT if lane.collapsed else MIN_LANE_HEIGHT
+        if len(first) == len(lanes):
+            return  # every lane may be on screen: read everything when first asked
+        self._cards = {c.id: c for c in self.roadmap.cards_in_lanes(first)}
+        self._load_read = len(self._cards)
+        self._load_lanes = [lane.id for lane in lanes[len(first):]] + [None]
+        self._load_lanes.reverse()  # taken from the end
+        self._chunk = total  # the rest in one turn
+        self.announces_load = False
+        self._start_load(total)
+
+    def finish_loading(self) -> None:
+        """Read every card still to come now (nothing when no load is under way)."""
+        while self._load_timer is not None:
+            self._load_chunk()
 
     @property
     def loading(self) -> bool:
@@ -254,6 +293,8 @@ class Document(QObject):
             self.selection_changed.emit(new, initiator)
 
     def set_active_view(self, view: View | None) -> None:
+        if self.loading and not self.announces_load and view is not None:
+            self.finish_loading()  # a view may hide lanes at the top: others come on screen
         self.active_view = view
         self.view_changed.emit(view)
 
@@ -275,3 +316,11 @@ class Document(QObject):
         self._unsubscribe()
         if self._load_timer is not None:
             self._load_timer.stop()
+
+
+def _screen_height() -> int:
+    """The height of the tallest screen (a window on it shows at most this much of a lane)."""
+    from PySide6.QtGui import QGuiApplication
+
+    heights = [screen.geometry().height() for screen in QGuiApplication.screens()]
+    return max(heights, default=0) or 2160

@@ -172,6 +172,19 @@ class MainWindow(QMainWindow):
             dock.setWidget(_Placeholder(width, dock))
         self.timeline = TimelineView(self.document, self.undo_stack, self)
         self.tabs.addTab(self.timeline, self.tr("Timeline"))
+        if self.document.loading and not self.document.announces_load:
+            # Only the lanes at the top are read yet. Right after the timeline picks where to
+            # look (it was just queued), and before the first paint: if it fitted the cards
+            # in (none was on screen), read the rest now and fit them all, as a full read would.
+            fitted: list[bool] = []
+            plain_fit = self.timeline.fit
+
+            def fit() -> None:
+                fitted.append(True)
+                plain_fit()
+
+            self.timeline.fit = fit  # type: ignore[method-assign]
+            QTimer.singleShot(0, lambda: self._after_initial_scroll(bool(fitted)))
         install_timeline_actions(self)
 
         from ui import filter_bar, legend, snapshots, views_panel
@@ -180,6 +193,15 @@ class MainWindow(QMainWindow):
         filter_bar.install(self)
         legend.install(self)
         snapshots.install(self)
+
+    def _after_initial_scroll(self, fitted: bool) -> None:
+        del self.timeline.fit  # the timeline's own again
+        if self.roadmap.closed or not fitted or not self.document.loading:
+            return  # the view opened where it was left or on today: the first lanes fill it
+        self.document.finish_loading()
+        self.timeline.fit()
+        bar = self.timeline.verticalScrollBar()
+        bar.setValue(bar.minimum())
 
     def finish_building(self) -> None:
         """Add the other rooms (backlog, editor, list, board, export ...); once only."""
@@ -276,6 +298,8 @@ class MainWindow(QMainWindow):
         return None
 
     def _on_load_progress(self, done: int, total: int) -> None:
+        if not self.document.announces_load:
+            return  # the lanes below the first screen: read in one go, nothing to tell
         if done < total:
             self.statusBar().showMessage(self.tr("Loading cards… %1 of %2")
                                          .replace("%1", f"{done:,}").replace("%2", f"{total:,}"))
