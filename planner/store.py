@@ -865,6 +865,12 @@ class Roadmap:
                 _CARD_SELECT + f" WHERE plan_id = ? AND lane_id IN ({marks})",
                 (self._plan_or(plan_id), *lane_ids))]  # fmt: skip
 
+    def lanes_in_use(self, plan_id: int | None = None) -> set[int | None]:
+        """The lane ids the plan's cards have, as ``Card.lane_id`` gives them (None: no lane)."""
+        rows = self._q("SELECT DISTINCT lane_id FROM cards WHERE plan_id = ?",
+                       (self._plan_or(plan_id),))  # fmt: skip
+        return {r[0] if isinstance(r[0], int) else None for r in rows}
+
     def card_ids(self, plan_id: int | None = None) -> list[int]:
         """The ids of every card of the plan in view (or of ``plan_id``), in no set order."""
         return [r[0] for r in self._q("SELECT id FROM cards WHERE plan_id = ?",

@@ -10,7 +10,7 @@ from PySide6.QtCore import QRect, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QMainWindow, QSizePolicy, QToolBar, QWidget
 
-from planner.lens import LegendTally, Lens, legend
+from planner.lens import NO_VALUE_COLOR, LegendTally, Lens, legend
 from planner.model import Lane, Objective
 from ui.document import Document
 
@@ -151,6 +151,7 @@ class LegendWidget(QWidget):
         if document is not None:
             document.changed.connect(self._on_document_changed)
             document.view_changed.connect(self._on_document_view_changed)
+            document.loaded.connect(self._refresh_timer.start)
             self.refresh()
 
     @property
@@ -207,11 +208,20 @@ class LegendWidget(QWidget):
             self.set_items([])
             return
         lens = Lens.from_view(document.active_view)
-        if self._tally is None or self._tally.lens != lens:
-            self._tally = LegendTally(lens, document.cards())
         if self._names is None:
             self._names = (roadmap.lanes(), roadmap.objectives())
-        items = self._tally.items(*self._names)
+        if document.loading and not document.announces_load and lens == Lens():
+            # Only the lanes at the top are read yet (the rest come right after the first
+            # paint): the lanes in use, from the file, are what the legend shows for all.
+            self._tally = None  # counted once every card is in
+            used = roadmap.lanes_in_use()
+            items = [(lane.name, lane.color) for lane in self._names[0] if lane.id in used]
+            if None in used:
+                items.append(("No lane", NO_VALUE_COLOR))
+        else:
+            if self._tally is None or self._tally.lens != lens:
+                self._tally = LegendTally(lens, document.cards())
+            items = self._tally.items(*self._names)
         if items != self._items or not self._refreshed:  # most edits change no colour:
             self._refreshed = True  # no relayout of the toolbar then
             self.set_items(items)

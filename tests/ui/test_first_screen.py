@@ -18,6 +18,7 @@ from planner import Roadmap
 from planner.layout import MIN_LANE_HEIGHT
 from ui import document as document_module
 from ui.document import Document, _screen_height
+from ui.legend import legend_items
 from ui.timeline.scene import TimelineScene
 
 LANES = 60
@@ -104,6 +105,9 @@ def test_the_first_paint_reads_the_top_lanes_only_and_shows_there_what_a_full_re
             scene = window.timeline.timeline_scene
             fresh = TimelineScene(full, px_per_day=scene.time_scale.px_per_day)
             assert _geometry(scene, top) == _geometry(fresh, top)
+            # The legend explains the colours of every card, not only of those read yet.
+            assert window.legend.items == legend_items(full)
+            assert len(window.legend.items) == LANES
             assert {k: v for k, v in scene.rows.items() if k in top} == {
                 k: v for k, v in fresh.rows.items() if k in top}  # fmt: skip
             # The rest comes in one go once the window asks for it (after its first paint).
@@ -120,6 +124,8 @@ def test_the_first_paint_reads_the_top_lanes_only_and_shows_there_what_a_full_re
             assert scene.backlog == fresh.backlog
             assert _geometry(scene) == _geometry(fresh)
             assert window.list_view.model.rowCount() == CARDS
+            assert window.legend.items == legend_items(full)
+            assert window.legend._tally is not None  # counted card by card again
         finally:
             _close(window)
     finally:
