@@ -91,7 +91,7 @@ def test_the_first_paint_reads_the_top_lanes_only_and_shows_there_what_a_full_re
     full = Document(Roadmap.open(near_today, read_only=True))
     try:
         lanes = full.roadmap.lanes()
-        window = MainWindow(near_today, deferred=True)  # as it stands at its first paint
+        window: Any = MainWindow(near_today, deferred=True)  # as it stands at its first paint
         qtbot.addWidget(window)
         try:
             document = window.document
@@ -162,7 +162,7 @@ def test_a_saved_view_reads_every_lane_before_the_first_paint(qtbot: Any,
                                                              near_today: Path) -> None:
     from ui.main_window import MainWindow
 
-    window = MainWindow(near_today, deferred=True)
+    window: Any = MainWindow(near_today, deferred=True)
     qtbot.addWidget(window)
     try:
         lanes = window.roadmap.lanes()
