@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from planner.layout import COLLAPSED_HEIGHT, MIN_LANE_HEIGHT
+from planner.layout import lane_height, row_count, stack_rows
 from planner.model import Card, View
 from planner.search import CardFilter
 from planner.store import Change, Roadmap
@@ -79,16 +79,23 @@ class Document(QObject):
         self._load_timer.timeout.connect(self._load_chunk)
 
     def _read_first_screen(self, total: int) -> None:
-        """Read the cards of the lanes at the top that fill the tallest screen even at their
-        smallest, and leave the other lanes to the load (in one turn, after the first paint)."""
+        """Read the cards of the lanes at the top that fill the tallest screen, and leave the
+        other lanes to the load (in one turn, after the first paint).
+
+        A lane is at least as tall as the rows its dated cards stack into (the timeline shows
+        every one of them when no view is chosen, and a view reads every lane at once), with
+        nothing of its milestones counted: the lanes read reach at least the screen's bottom.
+        """
         lanes = self.roadmap.lanes()
-        room = _screen_height()
+        spans = self.roadmap.lane_spans()
+        room = float(_screen_height())
         first: list[int] = []
         for lane in lanes:
             if room <= 0:
                 break
             first.append(lane.id)
-            room -= COLLAPSED_HEIGHT if lane.collapsed else MIN_LANE_HEIGHT
+            rows = row_count(stack_rows(spans.get(lane.id, ())))
+            room -= lane_height(rows, lane.collapsed)
         if len(first) == len(lanes):
             return  # every lane may be on screen: read everything when first asked
         self._cards = {c.id: c for c in self.roadmap.cards_in_lanes(first)}
