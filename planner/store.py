@@ -865,21 +865,6 @@ class Roadmap:
                 _CARD_SELECT + f" WHERE plan_id = ? AND lane_id IN ({marks})",
                 (self._plan_or(plan_id), *lane_ids))]  # fmt: skip
 
-    def lane_spans(self, plan_id: int | None = None
-                   ) -> dict[int | None, list[tuple[int, dt.date, dt.date]]]:  # fmt: skip
-        """(id, start, end) of the plan's dated cards, by ``Card.lane_id``: what stacks the
-        lanes' rows, without reading the cards."""
-        rows = self._q("SELECT id, lane_id, start_date, end_date FROM cards WHERE plan_id = ?"
-                       " AND start_date IS NOT NULL AND end_date IS NOT NULL",
-                       (self._plan_or(plan_id),))  # fmt: skip
-        spans: dict[int | None, list[tuple[int, dt.date, dt.date]]] = {}
-        for cid, lane_id, start, end in rows:
-            first, last = _date_of(start), _date_of(end)
-            if first is not None and last is not None:
-                key = lane_id if isinstance(lane_id, int) else None
-                spans.setdefault(key, []).append((int(cid), first, last))
-        return spans
-
     def lanes_in_use(self, plan_id: int | None = None) -> set[int | None]:
         """The lane ids the plan's cards have, as ``Card.lane_id`` gives them (None: no lane)."""
         rows = self._q("SELECT DISTINCT lane_id FROM cards WHERE plan_id = ?",

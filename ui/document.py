@@ -87,18 +87,21 @@ class Document(QObject):
         nothing of its milestones counted: the lanes read reach at least the screen's bottom.
         """
         lanes = self.roadmap.lanes()
-        spans = self.roadmap.lane_spans()
         room = float(_screen_height())
         first: list[int] = []
+        cards: list[Card] = []
         for lane in lanes:
             if room <= 0:
                 break
             first.append(lane.id)
-            rows = row_count(stack_rows(spans.get(lane.id, ())))
+            some = self.roadmap.cards_in_lanes([lane.id])
+            cards += some
+            rows = row_count(stack_rows((c.id, c.start, c.end) for c in some
+                                        if c.start is not None and c.end is not None))
             room -= lane_height(rows, lane.collapsed)
         if len(first) == len(lanes):
             return  # every lane may be on screen: read everything when first asked
-        self._cards = {c.id: c for c in self.roadmap.cards_in_lanes(first)}
+        self._cards = {c.id: c for c in cards}
         self._load_read = len(self._cards)
         self._load_lanes = [lane.id for lane in lanes[len(first):]] + [None]
         self._load_lanes.reverse()  # taken from the end

@@ -35,12 +35,17 @@ def legend_items(document: Document) -> list[tuple[str, str]]:
 
 
 def _layout(
-    items: Items, font: QFont, width: float, widths: dict[str, float] | None = None
+    items: Items,
+    font: QFont,
+    width: float,
+    widths: dict[str, float] | None = None,
+    bottom: float | None = None,
 ) -> list[tuple[QRectF, QRectF, str, str]]:
     """Swatch and label rectangles, wrapping to new lines within ``width``.
 
     ``widths``: the labels' advances in ``font`` measured before, added to as labels are
     measured (a widget lays out the same labels again and again while its layout settles).
+    ``bottom``: stop after the first item that reaches below it (lines only go down).
     """
     fm = QFontMetricsF(font)
     line = fm.height()
@@ -61,6 +66,8 @@ def _layout(
             x, y = 0.0, y + line * 1.3
         sw = QRectF(x, y + (line - swatch) / 2, swatch, swatch)
         placed.append((sw, QRectF(x + swatch + gap, y, text_w, line), label, colour))
+        if bottom is not None and y + line > bottom:
+            break
         x += w + spacing
     return placed
 
@@ -112,8 +119,9 @@ def fit_strip(
     """The items that fit in ``max_lines`` at this width, leaving room for "+N more"; N."""
     fm = QFontMetricsF(font)
     limit = fm.height() * 1.3 * (max_lines - 1) + fm.height()
-    placed = _layout(items, font, width, widths)
-    if not placed or placed[-1][1].bottom() <= limit + 0.5:
+    # Laid out only as far as the first item below the strip: a hundred lanes show ten.
+    placed = _layout(items, font, width, widths, bottom=limit + 0.5)
+    if not placed or (len(placed) == len(items) and placed[-1][1].bottom() <= limit + 0.5):
         return list(items), 0
     shown = [p for p in placed if p[1].bottom() <= limit + 0.5]
     while shown:
