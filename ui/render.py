@@ -412,6 +412,7 @@ def milestone_font(theme: Theme) -> QFont:
 
 
 MILESTONE_SIZE = 8.0  # half the diamond's width
+MILESTONE_DASH = 6.0  # one dash and one gap of a milestone's line (Qt's DashLine, 1 px wide)
 
 
 def milestone_label_box(x: float, top: float, shown: str, theme: Theme) -> QRectF:
@@ -434,11 +435,22 @@ def paint_milestone(
     selected: bool = False,
     show_label: bool = True,
     label_width: float = 230,
+    span: tuple[float, float] | None = None,
 ) -> QRectF:
-    """A diamond with a vertical line down to ``bottom`` and a label; returns the diamond rect."""
+    """A diamond with a vertical line down to ``bottom`` and a label; returns the diamond rect.
+
+    ``span`` is the part from top to bottom being painted: the dashed line is drawn only
+    there (dashing a line as tall as the roadmap costs a lot), its dashes where they would be.
+    """
     c = _color(color)
-    painter.setPen(QPen(c, 1.2, Qt.PenStyle.DashLine))
-    painter.drawLine(QLineF(x, top + 8, x, bottom))
+    painter.setPen(QPen(c, 1.0, Qt.PenStyle.DashLine))
+    y0, y1 = top + 8, bottom
+    if span is not None:
+        period = MILESTONE_DASH
+        y0 = max(y0, y0 + math.floor((span[0] - y0) / period) * period)
+        y1 = min(y1, span[1] + period)
+    if y1 > y0:
+        painter.drawLine(QLineF(x, y0, x, y1))
     size = 8.0
     cy = top + size + 1
     diamond = QPolygonF([QPointF(x, cy - size), QPointF(x + size, cy), QPointF(x, cy + size),
@@ -475,16 +487,26 @@ class Band:
 
 def paint_lane_bands(painter: QPainter, rect: QRectF, bands: Iterable[Band], theme: Theme) -> None:
     """Lanes as tinted horizontal bands with a separator, within the exposed ``rect``."""
-    painter.fillRect(rect, theme.background)
+    covered = rect.top()  # the background shows only where no band is
     for band in bands:
         r = QRectF(rect.left(), band.top, rect.width(), band.height)
         if not r.intersects(rect):
             continue
+        if band.top > covered or band.top % 1 or band.height % 1:
+            # A band that does not start and end on whole pixels blends its edges with what
+            # is under it: the background.
+            under = r if band.top <= covered else QRectF(rect.left(), covered, rect.width(),
+                                                         r.bottom() - covered)  # fmt: skip
+            painter.fillRect(under, theme.background)
+        covered = max(covered, r.bottom())
         base = theme.band_alt if band.index % 2 else theme.background
         alpha = 10 if band.dimmed else (30 if theme.dark else 22)
         painter.fillRect(r, _blend(base, _color(band.color), alpha / 255))
         painter.setPen(QPen(theme.grid_major, 1))
         painter.drawLine(QLineF(rect.left(), r.bottom(), rect.right(), r.bottom()))
+    if covered < rect.bottom():
+        painter.fillRect(QRectF(rect.left(), covered, rect.width(), rect.bottom() - covered),
+                         theme.background)  # fmt: skip
 
 
 def _blend(base: QColor, tint: QColor, amount: float) -> QColor:
@@ -505,14 +527,20 @@ def paint_grid(
     upper, lower = dates.header_units(scale.px_per_day, show_sprints, precision)
     lo, hi = scale.date_at(rect.left()), scale.date_at(rect.right())
     top, bottom = rect.top(), rect.bottom()
-    for unit, pen in ((lower, QPen(theme.grid, 1)), (upper, QPen(theme.grid_major, 1))):
+    height = bottom - top
+    smooth = painter.testRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+    painter.setPen(Qt.PenStyle.NoPen)
+    for unit, color in ((lower, theme.grid), (upper, theme.grid_major)):
         if unit == "day" and scale.px_per_day < 4:
             continue
-        painter.setPen(pen)
-        # On the middle of a pixel, so each line is one sharp pixel wide; drawn in one call.
-        painter.drawLines([QLineF(x, top, x, bottom) for x in (
-            math.floor(scale.x_for_date(tick.start)) + 0.5
-            for tick in ticks(unit, lo, hi, sprint_start, sprint_length, week_start))])
+        painter.setBrush(color)
+        # Each line one whole pixel wide, as a rectangle: Qt fills those several times faster
+        # than it draws lines, and a zoom repaints the grid at every step. Drawn in one call.
+        painter.drawRects([QRectF(math.floor(scale.x_for_date(tick.start)), top, 1, height)
+                           for tick in ticks(unit, lo, hi, sprint_start, sprint_length,
+                                             week_start)])  # fmt: skip
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, smooth)
 
 
 def paint_sprint_bands(
@@ -553,27 +581,33 @@ def dependency_shape(start: QPointF, end: QPointF) -> tuple[QPainterPath, QPolyg
     return path, head
 
 
-_ARROW_PENS: dict[tuple[int, bool], QPen] = {}
+_ARROW_PENS: dict[tuple[int, bool, bool], QPen] = {}
 
 
 def paint_dependency(
     painter: QPainter, start: QPointF, end: QPointF, theme: Theme, violated: bool = False,
-    shape: tuple[QPainterPath, QPolygonF] | None = None,
+    shape: tuple[QPainterPath, QPolygonF] | None = None, raster: bool = False,
 ) -> None:  # fmt: skip
     """An arrow from a predecessor's end to its successor's start; violated ones in warning.
 
     ``shape`` is ``dependency_shape(start, end)`` when the caller kept it from an earlier paint.
+    ``raster`` (a screen or an image, not a PDF or SVG): a violated arrow's bold dashes are
+    drawn as two hairlines a pixel apart, which Qt strokes ten times faster than one bold
+    dashed line (a screen of arrows is redrawn at every step of a zoom).
     """
     color = theme.warning if violated else theme.arrow
-    key = (color.rgba(), violated)
+    thin = raster or not violated
+    key = (color.rgba(), violated, thin)
     pen = _ARROW_PENS.get(key)
     if pen is None:
         # An arrow one pixel wide: Qt strokes such lines directly, a wider one through an
-        # outline four times slower, and a screen of arrows is redrawn at every step of a
-        # zoom. A violated one stays bold and dashed: it is the warning no one may miss.
-        pen = QPen(color, 2.2 if violated else 1.0)
+        # outline four times slower. A violated one stays bold and dashed: it is the warning
+        # no one may miss.
+        pen = QPen(color, 1.0 if thin else 2.2)
         if violated:
             pen.setStyle(Qt.PenStyle.DashLine)
+            if thin:
+                pen.setDashPattern([8.0, 4.0])  # the dashes of the bold line, in pixels
         if len(_ARROW_PENS) > 64:
             _ARROW_PENS.clear()
         _ARROW_PENS[key] = pen
@@ -581,6 +615,12 @@ def paint_dependency(
     painter.setBrush(Qt.BrushStyle.NoBrush)
     path, head = shape or dependency_shape(start, end)
     painter.drawPath(path)
+    if violated and thin:
+        # The second hairline, a pixel across the arrow's way (down-right or up-right).
+        dy = -0.9 if end.y() >= start.y() else 0.9
+        painter.translate(0.9, dy)
+        painter.drawPath(path)
+        painter.translate(-0.9, -dy)
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(color)
     painter.drawPolygon(head)
