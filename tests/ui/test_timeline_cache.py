@@ -62,6 +62,9 @@ def test_bars_moved_by_a_zoom_keep_a_picture_again_once_it_stops(qtbot, window: 
     assert _shot(window) == seen  # the cached pictures look like the direct paint
     assert _shot(window) == _fresh(window)
     timeline.zoom_by(1 / 1.25)
+    assert scene.live  # while the zoom goes on, the bar items wait where they were
+    assert all(item.cacheMode() == cached for item in moved)
+    scene.end_live()
     assert any(item.cacheMode() != cached for item in moved)
 
 

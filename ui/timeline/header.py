@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QContextMenuEvent, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import (
+    QContextMenuEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPixmap,
+)
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
 from ui import render
@@ -65,6 +73,7 @@ class LaneNames(QWidget):
         self._drag_lane: int | None = None
         self._drop_y: float | None = None
         self._editor: _NameEditor | None = None
+        self._picture: tuple[tuple[object, ...], QPixmap] | None = None  # the names, painted
         self.setMouseTracking(True)
 
     def _scene_y(self, y: float) -> float:
@@ -83,7 +92,21 @@ class LaneNames(QWidget):
         painter = QPainter(self)
         y0 = self.view.mapToScene(QPoint(0, 0)).y()
         labels = scene.lane_labels(y0, self.height())
-        render.paint_lane_labels(painter, QRectF(self.rect()), labels, scene.theme)
+        # The names are painted once per look and copied after (a zoom or a sideways scroll
+        # repaints the window at every step but leaves the names as they are).
+        theme = scene.theme
+        ratio = self.devicePixelRatioF()
+        key = (tuple(labels), self.width(), self.height(), ratio, id(theme), theme.text_scale,
+               theme.dark, theme.text.rgba(), theme.muted.rgba(), theme.header_bg.rgba(),
+               theme.grid_major.rgba(), theme.selection.rgba(), theme.font.key())  # fmt: skip
+        if self._picture is None or self._picture[0] != key:
+            picture = QPixmap(round(self.width() * ratio), round(self.height() * ratio))
+            picture.setDevicePixelRatio(ratio)  # opaque: the names fill their column
+            p = QPainter(picture)
+            render.paint_lane_labels(p, QRectF(self.rect()), labels, theme)
+            p.end()
+            self._picture = (key, picture)
+        painter.drawPixmap(0, 0, self._picture[1])
         if self._drop_y is not None:
             painter.setPen(QPen(scene.theme.selection, 3))
             painter.drawLine(0, int(self._drop_y), self.width(), int(self._drop_y))

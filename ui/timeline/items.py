@@ -142,8 +142,19 @@ class CardItem(QGraphicsItem):
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
               widget: QWidget | None = None) -> None:  # fmt: skip
         scene: TimelineScene | None = self.scene()  # type: ignore[assignment]
-        if scene is None:
-            return
+        if scene is None or scene.live:
+            return  # during a zoom the scene's BarLayer paints the bar where it now belongs
+        stamps = widget.devicePixelRatioF() if widget is not None else render.stamp_ratio(painter)
+        self.paint_bar(painter, scene, self.scene_x, self.width, stamps)
+        self.title_from = self.title_start(scene.view_left)
+        if self.title_from is not None:
+            scene._edge_items.add(self)
+
+    def paint_bar(self, painter: QPainter, scene: TimelineScene, x: float, width: float,
+                  stamps: float, view_left: float | None = None) -> None:  # fmt: skip
+        """The bar, ``width`` wide, at the painter's origin, as it looks at scene x ``x``
+        (a view's left edge at ``view_left``, or the scene's, may cut it); the item paints
+        itself with this, as does the scene's BarLayer during a zoom."""
         card = self.card
         lens = scene.lens
         dimmed = scene.spotlight is not None and scene.lane_key(card) != scene.spotlight
@@ -152,24 +163,20 @@ class CardItem(QGraphicsItem):
             self._subtitle_of, self._subtitle_lens = card, lens
         subtitle = self._subtitle
         selected = self.isSelected()
-        stamps = widget.devicePixelRatioF() if widget is not None else render.stamp_ratio(painter)
+        left = scene.view_left if view_left is None else view_left
         render.paint_card(
-            painter, self.bar_rect(), card.title, self.color, scene.theme,
+            painter, QRectF(0, 0, width, BAR_HEIGHT), card.title, self.color, scene.theme,
             status=card.status, estimate=card.estimate, subtitle=subtitle, fields=lens.fields,
             selected=selected, highlighted=card.id in scene.highlight, dimmed=dimmed,
             flagged=self.flagged, hovered=card.id == scene.hover_id and not selected,
-            text_from=None if scene.view_left is None else scene.view_left - self.scene_x,
-            stamps=stamps,
+            text_from=None if left is None else left - x, stamps=stamps,
         )  # fmt: skip
-        self.title_from = self.title_start(scene.view_left)
-        if self.title_from is not None:
-            scene._edge_items.add(self)
         badge = scene.badges.get(card.id)
         if badge:
             render.paint_change_badge(painter, QPointF(0, 0), badge, scene.theme)
         hovered = card.id == scene.hover_id
-        if (selected or hovered) and not scene.read_only and self.width >= render.MIN_BAR:
-            r = self.link_handle_rect()
+        if (selected or hovered) and not scene.read_only and width >= render.MIN_BAR:
+            r = QRectF(width + 2, BAR_HEIGHT / 2 - 5, render.LINK_HANDLE, 10)  # link handle
             painter.setPen(QPen(scene.theme.selection, 1.5))
             painter.setBrush(scene.theme.background)
             painter.drawEllipse(QPointF(r.center().x(), r.center().y()), 4, 4)
@@ -185,7 +192,12 @@ class MilestoneItem(QGraphicsItem):
         self.height = 40.0
         self.label_width = 230.0
         self.color = milestone.color or "#7048e8"
+        self.scene_x = 0.0  # the position, kept here as reading pos() from Qt is slow
+        self.scene_y = 0.0
+        self.days = 0.0  # where it sits in days from the time scale's origin, for ``days_of``
+        self.days_of: tuple[object, object, object] | None = None
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
         self.setZValue(20)
 
     def type(self) -> int:  # noqa: A003 - Qt override
@@ -195,7 +207,8 @@ class MilestoneItem(QGraphicsItem):
         if height != self.height:
             self.prepareGeometryChange()
             self.height = height
-        if self.pos().x() != x or self.pos().y() != y:
+        if self.scene_x != x or self.scene_y != y:
+            self.scene_x, self.scene_y = x, y
             self.setPos(x, y)
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
@@ -212,9 +225,11 @@ class MilestoneItem(QGraphicsItem):
         if scene is None:
             return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        exposed = option.exposedRect
         render.paint_milestone(painter, 0.0, 0.0, self.height, self.milestone.title, self.color,
                                scene.theme, selected=self.isSelected(),
-                               label_width=self.label_width)  # fmt: skip
+                               label_width=self.label_width,
+                               span=(exposed.top(), exposed.bottom()))  # fmt: skip
         painter.setPen(Qt.PenStyle.NoPen)
 
 
@@ -250,3 +265,40 @@ class DependencyLayer(QGraphicsItem):
         scene: TimelineScene | None = self.scene()  # type: ignore[assignment]
         if scene is not None:
             scene.paint_dependencies(painter, QRectF(option.exposedRect))
+
+
+class BarLayer(QGraphicsItem):
+    """Every bar in view, painted in one pass where it belongs at the zoom being shown, while a
+    zoom goes on: the bar items stay where they were (placing them at every step of a zoom
+    costs more than painting them) and are placed once the zooming stops.
+
+    Shown only during a zoom; it is never hit by the mouse (anything the mouse does ends the
+    zoom first).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rect = QRectF()
+        self.setZValue(10)  # where the bars are
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
+        self.setVisible(False)
+
+    def set_rect(self, rect: QRectF) -> None:
+        if rect != self._rect:
+            self.prepareGeometryChange()
+            self._rect = QRectF(rect)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
+        return self._rect
+
+    def shape(self) -> QPainterPath:
+        return QPainterPath()
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:  # fmt: skip
+        scene: TimelineScene | None = self.scene()  # type: ignore[assignment]
+        if scene is not None:
+            stamps = widget.devicePixelRatioF() if widget is not None \
+                else render.stamp_ratio(painter)  # fmt: skip
+            scene.paint_live_bars(painter, QRectF(option.exposedRect), stamps)

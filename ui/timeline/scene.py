@@ -31,13 +31,14 @@ from planner.lens import Lens, color_for
 from planner.model import Card, Dependency, Lane, Milestone, Objective
 from planner.store import Change
 from ui import render
-from ui.timeline.items import CardItem, DependencyLayer, Epoch, MilestoneItem
+from ui.timeline.items import BarLayer, CardItem, DependencyLayer, Epoch, MilestoneItem
 from ui.timeline.stacking import LaneStack
 
 NO_LANE = -1  # the key of the band holding dated cards that have no lane
 MILESTONE_STRIP = 26  # room above the first lane for roadmap-wide milestones
 _NEAR = 150.0  # pixels beyond a view's sides where bars are placed: twice that
 _ZOOM_NEAR = 20.0  # the same right after a zoom, when every step places them again
+_ZOOM_SETTLE_MS = 150  # a zoom is over when no step came for this long: its bars are placed
 NO_LANE_COLOR = "#8c8c8c"
 # An arrow's box with its margin (left, top, right, bottom), its ends (x, y, x, y), violated.
 _ArrowGeometry = tuple[float, float, float, float, float, float, float, float, bool]
@@ -58,6 +59,7 @@ class TimelineScene(QGraphicsScene):
 
     layout_changed = Signal()  # lanes moved or grew: headers and lane names repaint
     extent_changed = Signal(QRectF)  # the area views scroll over
+    live_changed = Signal(bool)  # a zoom started (True) or stopped: see ``live``
 
     def __init__(self, document: object, parent: QObject | None = None,
                  px_per_day: float = ZOOM_PRESETS["months"]) -> None:  # fmt: skip
@@ -109,6 +111,24 @@ class TimelineScene(QGraphicsScene):
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         self.dependency_layer = DependencyLayer()
         self.addItem(self.dependency_layer)
+        # While a zoom goes on (``live``), the bars are painted by one layer where they belong
+        # at each step; the bar items stay put, muted, and are placed when the zoom stops.
+        self.live = False
+        self.live_left: float | None = None  # the view's left edge during a zoom
+        self._live_view: tuple[float, float, float] | None = None
+        self._muted: set[CardItem] = set()
+        self._muted_areas: list[QRectF] = []
+        self._milestones_due = False  # a zoom step has yet to place the milestones in view
+        # Each arrow's top and bottom (margin included), the y of its ends, the first and
+        # after-last day of the bar it starts at and the first day of the one it ends at.
+        self._live_arrows: list[tuple[float, float, float, float, int, int, int, bool]] | None
+        self._live_arrows = None
+        self._index_due = False  # the item index's rect is to grow once a zoom stops
+        self.bar_layer = BarLayer()
+        self.addItem(self.bar_layer)
+        self._live_end = QTimer(self)
+        self._live_end.setSingleShot(True)
+        self._live_end.timeout.connect(self.end_live)
         self._pending: set[int] = set()
         self._edge_items: set[CardItem] = set()  # bars painted with their title from view_left
         self._near: dict[int, tuple[float, float, float]] = {}  # pending lane -> zoom, x0, x1
@@ -142,6 +162,8 @@ class TimelineScene(QGraphicsScene):
 
     def rebuild(self) -> None:
         """Read everything again (opening, switching plan or lens); edits never come here."""
+        self.end_live()
+        self._muted.clear()
         self._index.clear()
         self._uncached.clear()
         self._dep_ends = None
@@ -199,6 +221,20 @@ class TimelineScene(QGraphicsScene):
         if lo == hi:
             return self.time_scale.x_for_date(m.date)
         return (self.time_scale.x_for_date(lo) + self.time_scale.x_after(hi)) / 2
+
+    def _milestone_x(self, item: MilestoneItem, ppd: float) -> float:
+        """``milestone_x`` at ``px_per_day`` from days kept per milestone, lens and origin (a
+        zoom asks again at every step)."""
+        m, lens, origin = item.milestone, self.lens, self.time_scale.origin
+        kept = item.days_of
+        if kept is None or kept[0] is not m or kept[1] is not lens or kept[2] != origin:
+            lo, hi = lens.display_dates(m.date, m.date)
+            if lo == hi:
+                item.days = float((m.date - origin).days)
+            else:
+                item.days = ((lo - origin).days + (hi - origin).days + 1) / 2
+            item.days_of = (m, lens, origin)
+        return item.days * ppd
 
     def _read_lanes(self) -> None:
         self.lanes = [lane for lane in self.roadmap.lanes() if self.lens.lane_visible(lane.id)]
@@ -266,6 +302,7 @@ class TimelineScene(QGraphicsScene):
 
         ``changed`` names the cards that joined, moved in or left each touched lane: only the
         rows they disturb are stacked again (the whole lane for a lane not named)."""
+        self._live_arrows = None  # rows or days of arrows' ends may have changed
         if touched is None:
             self.by_lane = {}
             for cid, item in self.card_items.items():
@@ -351,6 +388,7 @@ class TimelineScene(QGraphicsScene):
         return found
 
     def _place_boxes(self) -> None:
+        self._live_arrows = None  # the rows of arrows' ends may have moved
         specs = []
         marked = {i.milestone.lane_id for i in self.milestone_items.values()}
         for key in self.lane_keys:
@@ -387,6 +425,9 @@ class TimelineScene(QGraphicsScene):
             self._idle.start()
 
     def _on_idle_timeout(self) -> None:
+        if self.live:  # bars are placed once the zoom stops, not between its steps
+            self._idle.stop()
+            return
         budget = 600
         while self._pending and budget > 0:
             key = self._pending.pop()
@@ -402,6 +443,15 @@ class TimelineScene(QGraphicsScene):
         Of a lane on screen only the bars near the views' x range are placed, as are bars that
         still sit in that range from before and both ends of arrows crossing it; the lane stays
         pending, and the idle timer places the rest."""
+        if self.live:
+            if self._index_due and not all(self.sceneRect().contains(v.mapToScene(
+                    v.viewport().rect()).boundingRect()) for v in self.views()):  # fmt: skip
+                self._apply_extent(now=True)  # a view left the indexed area: it grows now
+            self._mute_in_view()
+            if self._milestones_due:
+                self._milestones_due = False
+                self._place_milestones()
+            return
         if not self._pending:
             return
         views = self.views()
@@ -463,6 +513,7 @@ class TimelineScene(QGraphicsScene):
 
     def place_all(self) -> None:
         """Place every bar now (before reading the positions of bars off screen)."""
+        self.end_live()
         if self._pending:
             due = set(self._pending)
             self._pending.clear()
@@ -570,10 +621,22 @@ class TimelineScene(QGraphicsScene):
             self._recache.start(250)  # 250 ms after the last step of a zoom or drag
 
     def _place_milestones(self) -> None:
+        """Place every milestone; during a zoom only those near the views (the rest once the
+        zoom stops: moving an item costs more than working out where it goes)."""
         bottom = self.box_list[-1].bottom if self.box_list else MILESTONE_STRIP + 40
+        near = None
+        if self.live:
+            areas = [v.mapToScene(v.viewport().rect()).boundingRect() for v in self.views()]
+            if areas:  # the label reaches 250 px right of the diamond
+                near = (min(a.left() for a in areas) - 260, max(a.right() for a in areas) + 20)
+        xs: dict[MilestoneItem, float] = {}
+        ppd = self.time_scale.px_per_day
         for item in self.milestone_items.values():
             m = item.milestone
-            x = self.milestone_x(m)
+            x = xs[item] = self._milestone_x(item, ppd)
+            if near is not None and not near[0] <= x <= near[1] \
+                    and not near[0] <= item.scene_x <= near[1]:  # nor still shown there
+                continue
             box = self.boxes.get(m.lane_id) if m.lane_id is not None else None
             if box is not None:
                 item.set_geometry(x, box.top + 1, box.height - 1)
@@ -584,9 +647,11 @@ class TimelineScene(QGraphicsScene):
         for item in self.milestone_items.values():
             strips.setdefault(item.milestone.lane_id, []).append(item)
         for row in strips.values():
-            row.sort(key=lambda i: i.pos().x())
+            row.sort(key=xs.__getitem__)
             for a, b in zip(row, row[1:] + [None]):
-                gap = (b.pos().x() - a.pos().x() - 12) if b is not None else 230.0
+                if near is not None and not near[0] <= xs[a] <= near[1]:
+                    continue
+                gap = (xs[b] - xs[a] - 12) if b is not None else 230.0
                 if gap != a.label_width:
                     a.label_width = max(0.0, min(230.0, gap))
                     a.update()
@@ -612,7 +677,7 @@ class TimelineScene(QGraphicsScene):
             self._extent = (lo, hi)
             self._apply_extent()
 
-    def _apply_extent(self) -> None:
+    def _apply_extent(self, now: bool = False) -> None:
         lo, hi = self._extent
         scale = self.time_scale
         x0 = scale.x_for_date(dates.add_months(lo, -3))
@@ -622,10 +687,15 @@ class TimelineScene(QGraphicsScene):
         # The item index is rebuilt whenever the scene rect changes, which costs a call per
         # card; so the scene rect only grows in steps (views scroll over extent_rect instead).
         index = self.sceneRect()
+        self._index_due = False
         if not index.contains(self.extent_rect) or index.width() > 8 * self.extent_rect.width() \
                 or index.height() > self.extent_rect.height() + 8000:  # fmt: skip
-            self.setSceneRect(QRectF(2 * x0, 0, 2 * (x1 - x0), bottom + 2000))
+            if self.live and not now:  # not at every step of a zoom while views stay inside
+                self._index_due = True
+            else:
+                self.setSceneRect(QRectF(2 * x0, 0, 2 * (x1 - x0), bottom + 2000))
         self.dependency_layer.set_rect(self.sceneRect())
+        self.bar_layer.set_rect(self.sceneRect())
         self.extent_changed.emit(self.extent_rect)
 
     def set_px_per_day(self, px_per_day: float) -> None:
@@ -634,14 +704,14 @@ class TimelineScene(QGraphicsScene):
         if new == self.time_scale:
             return
         self.time_scale = new
-        if self.views():  # bars near the view are placed once it has scrolled to the new x
+        if self.views():  # bars are placed once the zoom stops; until then BarLayer paints them
             self._pending.update(self.lane_keys)
             self._near.clear()
-            if not self._idle.isActive():
-                self._idle.start()
+            self._begin_live()
+            self._milestones_due = True  # placed once the view has scrolled to the new x
         else:
             self._place_lanes(self.lane_keys)
-        self._place_milestones()
+            self._place_milestones()
         self._apply_extent()
         self.invalidate(self.sceneRect(), QGraphicsScene.SceneLayer.BackgroundLayer)
         self.update()
@@ -650,6 +720,7 @@ class TimelineScene(QGraphicsScene):
 
     def apply_changes(self, changes: Sequence[Change]) -> None:
         """Update the items the committed changes touched; rebuild only on a plan or lens swap."""
+        self.end_live()
         self._apply_changes(changes)
         if self._touches_dependencies(changes):
             self.invalidate_dependencies()
@@ -851,6 +922,10 @@ class TimelineScene(QGraphicsScene):
 
     def set_view_left(self, x: float | None, top: float, bottom: float) -> None:
         """Bars cut by a view's left edge show their title from that edge."""
+        if self.live:  # the bar items are looked at once the zoom stops
+            self.live_left = x
+            self._live_view = None if x is None else (x, top, bottom)
+            return
         old, self.view_left = self.view_left, x
         candidates: set[CardItem] = set(self._edge_items) if old != x else set()
         if x is not None:  # bars at the edge, also those scrolled in from above or below
@@ -929,6 +1004,131 @@ class TimelineScene(QGraphicsScene):
                                            backlog=self.backlog_count(box.lane_id)))
         return result
 
+    # ----- zooming
+
+    def _begin_live(self) -> None:
+        """A zoom step: the bars are painted by BarLayer until no step came for a moment."""
+        self._live_end.start(_ZOOM_SETTLE_MS)
+        if self.live:
+            return
+        self.live = True
+        self.live_left = self.view_left
+        self._live_view = None
+        self._idle.stop()
+        self.bar_layer.setVisible(True)
+        self.live_changed.emit(True)
+
+    def end_live(self) -> None:
+        """The zoom stopped, or something needs the bar items where they belong (the mouse, a
+        key, an edit): place the bars in view and let them paint themselves again."""
+        if not self.live:
+            return
+        self._live_end.stop()
+        self.live = False
+        self.bar_layer.setVisible(False)
+        no_contents = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
+        for item in self._muted:
+            item.setFlag(no_contents, False)
+        self._muted.clear()
+        self._muted_areas = []
+        self._dep_geo = None
+        if self._index_due:
+            self._apply_extent()
+        self._place_milestones()  # those a zoom left where they were
+        self.place_pending()
+        if self._live_view is not None:
+            self.set_view_left(*self._live_view)
+        self._live_view = None
+        if self._pending and not self._idle.isActive():
+            self._idle.start()
+        self.live_changed.emit(False)
+        self.update()
+
+    def _mute_in_view(self) -> None:
+        """Bar items in the views still sit where an earlier zoom left them (or hold a cached
+        picture of that): they paint nothing until the zoom stops."""
+        muted = self._muted
+        no_contents = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
+        areas = [v.mapToScene(v.viewport().rect()).boundingRect() for v in self.views()]
+        if areas == self._muted_areas:
+            return  # the items there are muted already: none moves during a zoom
+        self._muted_areas = areas
+        for area in areas:
+            for item in self.items(area.adjusted(-render.HANDLE - 2, -8, render.HANDLE + 2, 8),
+                                   Qt.ItemSelectionMode.IntersectsItemBoundingRect):  # fmt: skip
+                if isinstance(item, CardItem) and item not in muted:
+                    item.setFlag(no_contents, True)
+                    muted.add(item)
+
+    def paint_live_bars(self, painter: QPainter, rect: QRectF, stamps: float) -> None:
+        """During a zoom, every bar in ``rect`` where it belongs at this zoom (BarLayer)."""
+        ppd = self.time_scale.px_per_day
+        left, top, right, bottom = rect.left(), rect.top(), rect.right(), rect.bottom()
+        # A bar's picture reaches past its bar: the handles, the selection and link dot.
+        reach_left, reach_right = render.HANDLE + 2, render.HANDLE + 4 + render.LINK_HANDLE
+        view_left = self.live_left
+        lanes, rows_of, min_bar = self.lanes_by_id, self.rows, render.MIN_BAR
+        first = math.floor((left - reach_right - min_bar) / ppd)
+        last = math.ceil((right + reach_left) / ppd)
+        for box in self.box_list:
+            if box.bottom < top - 8 or box.top > bottom + 8:
+                continue
+            key = box.lane_id
+            lane = lanes.get(key)
+            if lane is not None and lane.collapsed:
+                continue
+            starts, ordered, longest = self._lane_index(key)
+            rows = rows_of.get(key, {})
+            for item in ordered[bisect.bisect_left(starts, first - longest):
+                                bisect.bisect_right(starts, last)]:  # fmt: skip
+                d0, d1 = item.span
+                x0 = d0 * ppd
+                width = d1 * ppd - x0
+                if width < min_bar:
+                    width = min_bar
+                if x0 - reach_left > right or x0 + width + reach_right < left:
+                    continue
+                y = card_y(box, rows.get(item.card_id, 0))
+                if y - 6 > bottom or y + BAR_HEIGHT + 6 < top:
+                    continue
+                painter.translate(x0, y)
+                item.paint_bar(painter, self, x0, width, stamps, view_left)
+                painter.translate(-x0, -y)
+
+    def _live_dependency_geometry(self, rect: QRectF) -> list[_ArrowGeometry]:
+        """The arrows in ``rect`` where the bars they join belong at this zoom (their rows
+        stay put during a zoom, so only their x is worked out per step)."""
+        if self._live_arrows is None:
+            if self._dep_pairs_stale:
+                self._link_dependencies()
+            arrows = []
+            half = BAR_HEIGHT / 2
+            for a, b, violated in self._dep_pairs:
+                ka, kb = self.lane_key(a.card), self.lane_key(b.card)
+                ba, bb = self.boxes.get(ka), self.boxes.get(kb)
+                la, lb = self.lanes_by_id.get(ka), self.lanes_by_id.get(kb)
+                if ba is None or bb is None or (la is not None and la.collapsed) \
+                        or (lb is not None and lb.collapsed):  # fmt: skip
+                    continue
+                ya = card_y(ba, self.rows.get(ka, {}).get(a.card_id, 0)) + half
+                yb = card_y(bb, self.rows.get(kb, {}).get(b.card_id, 0)) + half
+                (a0, a1), (b0, _) = self._span(a), self._span(b)
+                arrows.append((min(ya, yb) - 30, max(ya, yb) + 30, ya, yb, a0, a1, b0, violated))
+            self._live_arrows = arrows
+        ppd = self.time_scale.px_per_day
+        left, top, right, bottom = rect.left(), rect.top(), rect.right(), rect.bottom()
+        geo = []
+        min_bar = render.MIN_BAR
+        for y0, y1, sy, ey, a0, a1, b0, violated in self._live_arrows:
+            if y1 <= top or y0 >= bottom:
+                continue
+            sx = max(a0 * ppd + min_bar, a1 * ppd)
+            ex = b0 * ppd
+            x0, x1 = (sx, ex) if sx < ex else (ex, sx)
+            if x1 + 30 > left and x0 - 30 < right:
+                geo.append((x0 - 30, y0, x1 + 30, y1, sx, sy, ex, ey, violated))
+        return geo
+
     # ----- painting
 
     def drawBackground(self, painter: QPainter, rect: QRectF | QRect) -> None:  # noqa: N802
@@ -979,6 +1179,7 @@ class TimelineScene(QGraphicsScene):
 
     def _link_dependencies(self) -> None:
         """Which bars each arrow joins, and whether it is violated (again after every edit)."""
+        self._live_arrows = None
         for old_a, old_b, _ in self._dep_pairs:
             old_a.linked = old_b.linked = False
         items = self.card_items
@@ -1007,10 +1208,14 @@ class TimelineScene(QGraphicsScene):
         if not self.deps or not self.shows_dependencies():
             return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        raster = render.stamp_ratio(painter) > 0  # a screen or an unscaled image
         left, top, right, bottom = rect.left(), rect.top(), rect.right(), rect.bottom()
         theme = self.theme
-        geometry = self._dependency_geometry()
-        shapes = self._dep_shapes  # kept until the arrows' geometry is worked out again
+        if self.live:  # every arrow moves at the next step: none is kept
+            geometry, shapes = self._live_dependency_geometry(rect), {}
+        else:
+            geometry = self._dependency_geometry()
+            shapes = self._dep_shapes  # kept until the arrows' geometry is worked out again
         for i, (x0, y0, x1, y1, sx, sy, ex, ey, violated) in enumerate(geometry):
             if x1 <= left or x0 >= right or y1 <= top or y0 >= bottom:
                 continue
@@ -1018,7 +1223,7 @@ class TimelineScene(QGraphicsScene):
             shape = shapes.get(i)
             if shape is None:
                 shape = shapes[i] = render.dependency_shape(start, end)
-            render.paint_dependency(painter, start, end, theme, violated, shape)
+            render.paint_dependency(painter, start, end, theme, violated, shape, raster)
 
     def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:  # noqa: N802
         rect = QRectF(rect)

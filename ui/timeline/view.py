@@ -66,6 +66,12 @@ EDGE_SCROLL = 28  # pixels from an edge where a drag scrolls the view
 # than a screen of busy lanes shows, so every bar was painted again on every scroll.
 PIXMAP_CACHE_KB = 64 * 1024
 _COPY_SKIP = ("id", "position", "created", "external_key")
+# What the mouse does over the view that ends a zoom in progress (see TimelineScene.live).
+_ENDS_ZOOM = frozenset({
+    QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick, QEvent.Type.MouseMove,
+    QEvent.Type.ContextMenu, QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop,
+    QEvent.Type.ToolTip,
+})  # fmt: skip
 
 
 @dataclass
@@ -94,7 +100,10 @@ class TimelineView(QGraphicsView):
         super().__init__(parent)
         # A viewport of our own: the first call of viewport() on the one Qt makes itself has
         # PySide build the enum types of every widget class (some 7 ms before the first paint).
-        self.setViewport(QWidget())
+        viewport = QWidget()
+        # The scene's background covers every pixel: Qt need not fill the viewport first.
+        viewport.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
+        self.setViewport(viewport)
         self.setObjectName("timeline")
         self.document = document
         self._undo_stack = undo_stack
@@ -102,6 +111,7 @@ class TimelineView(QGraphicsView):
         self._syncing = False
         self._drag: _Drag | None = None
         self._placed = False
+        self._zooming = False  # inside a zoom step (its scrolling does not end the zoom)
         self._text_scale = 1.0
         self.timeline_scene = TimelineScene(document, self)
         self.timeline_scene.show_sprints = bool(settings.get("show_sprints"))
@@ -112,6 +122,7 @@ class TimelineView(QGraphicsView):
         if QPixmapCache.cacheLimit() < PIXMAP_CACHE_KB:
             QPixmapCache.setCacheLimit(PIXMAP_CACHE_KB)
         self.timeline_scene.extent_changed.connect(self.setSceneRect)
+        self.timeline_scene.live_changed.connect(self._on_live_changed)
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
         self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
@@ -242,14 +253,18 @@ class TimelineView(QGraphicsView):
         old = self.time_scale
         scene_x = self._scene_left() + anchor_x
         new, new_x = zoom_keeping(old, px_per_day, scene_x)
-        self.timeline_scene.set_px_per_day(new.px_per_day)
-        viewport = self.viewport()
-        viewport.setUpdatesEnabled(False)  # no scrolling of pixels that are all painted anew
+        self._zooming = True
         try:
-            self._scroll_left_to(new_x - anchor_x)
+            self.timeline_scene.set_px_per_day(new.px_per_day)
+            viewport = self.viewport()
+            viewport.setUpdatesEnabled(False)  # no scrolling of pixels that are all painted anew
+            try:
+                self._scroll_left_to(new_x - anchor_x)
+            finally:
+                viewport.setUpdatesEnabled(True)
+            self._after_zoom()
         finally:
-            viewport.setUpdatesEnabled(True)
-        self._after_zoom()
+            self._zooming = False
 
     def scroll_to_card(self, card_id: int) -> None:
         r = self.timeline_scene.card_bar_scene(card_id)
@@ -481,6 +496,7 @@ class TimelineView(QGraphicsView):
         """What a press at viewport ``pos`` grabs: a handle, a bar, a milestone, or nothing."""
         sp = self.mapToScene(pos.toPoint())
         scene = self.timeline_scene
+        scene.end_live()  # the bar items where they are painted
         area = QRectF(sp.x() - render.HANDLE, sp.y() - 2, 2 * render.HANDLE, 4)
         candidates = scene.items(area, Qt.ItemSelectionMode.IntersectsItemBoundingRect)
         for item in candidates:
@@ -569,7 +585,15 @@ class TimelineView(QGraphicsView):
             self.resetCachedContent()
             self._repaint_all()
 
+    def _on_live_changed(self, live: bool) -> None:
+        """No cached picture of the lanes and grid during a zoom: every step paints them anew,
+        and keeping the picture would cost a copy of the whole view per step."""
+        self.setCacheMode(QGraphicsView.CacheModeFlag.CacheNone if live
+                          else QGraphicsView.CacheModeFlag.CacheBackground)  # fmt: skip
+
     def _on_scrolled(self, *args: Any) -> None:
+        if not self._zooming:
+            self.timeline_scene.end_live()  # a scroll after a zoom: the bars are placed now
         self.timeline_scene.place_pending()
         area = self.mapToScene(self.viewport().rect()).boundingRect()
         self.timeline_scene.set_view_left(area.left(), area.top(), area.bottom())
@@ -764,7 +788,7 @@ class TimelineView(QGraphicsView):
             if snap:
                 day = self._snap(day)
             drag.milestone_date = day
-            item.setPos(scale.x_for_date(day), item.pos().y())
+            item.set_geometry(scale.x_for_date(day), item.scene_y, item.height)
             self._drag_tip(drag.last_pos, dates_text(day, day, single=True))
             return
         anchor = drag.item
@@ -932,6 +956,9 @@ class TimelineView(QGraphicsView):
 
     def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 - Qt override
         etype = event.type()
+        scene = getattr(self, "timeline_scene", None)  # None while the view is being built
+        if scene is not None and scene.live and etype in _ENDS_ZOOM:
+            scene.end_live()  # the mouse finds the bar items where they belong
         if (etype == QEvent.Type.NativeGesture and isinstance(event, QNativeGestureEvent)
                 and event.gestureType() == Qt.NativeGestureType.ZoomNativeGesture):
             self.zoom_by(1.0 + event.value(), event.position().x())
@@ -992,6 +1019,7 @@ class TimelineView(QGraphicsView):
         return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        self.timeline_scene.end_live()  # keys act on the bar items, placed where they belong
         key = event.key()
         mods = event.modifiers()
         arrows = (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down)
@@ -1226,6 +1254,14 @@ class TimelineView(QGraphicsView):
             self.ensureVisible(QRectF(self._scene_left(), box.top, 10, box.height), 0, 20)
         self.lane_names.start_rename(cmd.lane_id)
         return cmd.lane_id
+
+    def drawBackground(self, painter: QPainter, rect: QRectF | QRect) -> None:  # noqa: N802
+        # Qt paints the cached background with a painter of its own, without antialiasing; a
+        # zoom paints it directly (no cache) and must look the same.
+        smooth = painter.testRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        super().drawBackground(painter, rect)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, smooth)
 
     def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:  # noqa: N802
         super().drawForeground(painter, rect)
