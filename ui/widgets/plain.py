@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
@@ -21,7 +19,13 @@ def short(text: str, limit: int = CELL_LIMIT) -> str:
 def tooltip(text: str, limit: int = TOOLTIP_LIMIT) -> str:
     """A tooltip that shows ``text`` literally: escaped inside an explicit rich-text wrapper."""
     body = text if len(text) <= limit else text[: limit - 1] + "…"
-    return "<qt>" + html.escape(body).replace("\n", "<br>") + "</qt>"
+    return "<qt>" + _escape(body).replace("\n", "<br>") + "</qt>"
+
+
+def _escape(text: str) -> str:
+    """``html.escape(text)``, without importing ``html`` (and its entity table) at start-up."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace('"', "&quot;").replace("'", "&#x27;")
 
 
 def button_text(text: str, limit: int = 60) -> str:
