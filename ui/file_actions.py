@@ -377,8 +377,16 @@ class FileActions(QObject):
                                    lambda: _show_preferences(window), "preferences",
                                    QKeySequence.StandardKey.Preferences, "Ctrl+,",
                                    QAction.MenuRole.PreferencesRole)  # fmt: skip
-        window.edit_menu.addSeparator()
-        window.edit_menu.addAction(self.preferences)
+        # Right after Undo and Redo, whatever the rooms added to the Edit menu since.
+        edit = window.edit_menu
+        entries = edit.actions()
+        place = entries.index(window.redo_action) + 1 if window.redo_action in entries else 0
+        if place and place < len(entries):
+            edit.insertSeparator(entries[place])
+            edit.insertAction(entries[place], self.preferences)
+        else:
+            edit.addSeparator()
+            edit.addAction(self.preferences)
         window.undo_action.setIcon(icons.icon("undo"))
         window.redo_action.setIcon(icons.icon("redo"))
 

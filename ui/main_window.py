@@ -128,8 +128,8 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._update_saved()
         if deferred:  # after the first paint; or soon in any case (a minimised window)
-            _FirstPaint(self, self.finish_building)
-            QTimer.singleShot(1000, self.finish_building)
+            _FirstPaint(self, self._after_first_paint)
+            QTimer.singleShot(1000, self._after_first_paint)
         else:
             self.finish_building()
 
@@ -203,10 +203,23 @@ class MainWindow(QMainWindow):
         bar = self.timeline.verticalScrollBar()
         bar.setValue(bar.minimum())
 
+    def _install_file_actions(self) -> None:
+        """File ▸ New, Open, Recent, Save a Copy, Quit; Edit ▸ Preferences; Help (once)."""
+        if not hasattr(self, "file_actions"):
+            self.file_actions = file_actions.install(self)
+
+    def _after_first_paint(self) -> None:
+        if self.roadmap.closed:
+            return
+        # The menus' entries first: a big roadmap builds its rooms only once its cards are in.
+        self._install_file_actions()
+        self.finish_building()
+
     def finish_building(self) -> None:
         """Add the other rooms (backlog, editor, list, board, export ...); once only."""
         if self.is_built or self.roadmap.closed:
             return
+        self._install_file_actions()
         if self.document.loading:  # a big roadmap: once its cards are read, so each room
             self.document.when_loaded(self.finish_building)  # fills itself once
             return
@@ -262,7 +275,8 @@ class MainWindow(QMainWindow):
         self.view_menu = bar.addMenu(self.tr("&View"))
         self.roadmap_menu = bar.addMenu(self.tr("&Roadmap"))
         self.help_menu = bar.addMenu(self.tr("&Help"))
-        self.file_actions = file_actions.install(self)
+        # File, Edit ▸ Preferences and Help get their entries (file_actions.install) right
+        # after the first paint: no menu is open before it.
 
     # ----- state shown in the chrome
 
