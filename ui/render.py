@@ -249,10 +249,76 @@ def paint_card(
         if selected:
             painter.fillRect(rect.adjusted(0, -2, 0, 2), theme.selection)
         return
-    radius = min(5.0, rect.height() / 3, w / 3)
+    height = rect.height()
+    radius = min(5.0, height / 3, w / 3)
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(fill)
     painter.drawRoundedRect(rect, radius, radius)
+    if highlighted or flagged or selected or hovered:
+        _paint_card_marks(painter, rect, fill, theme, radius, w, selected=selected,
+                          highlighted=highlighted, flagged=flagged, hovered=hovered)  # fmt: skip
+    if w < 28:
+        return
+    _, font, badge_font, fm, font_key = _card_fonts(theme, height)
+    x0, top = rect.left(), rect.top()
+    left = x0 + HANDLE + 2
+    if text_from is not None and left < text_from + 4 < x0 + w - 80:
+        left = text_from + 4
+    right = x0 + w - HANDLE - 2
+    if w >= 110:
+        est = fmt_estimate(estimate) if "estimate" in fields else ""
+        if est:
+            bw = _advance(fm, font_key, est) + 8
+            badge = QRectF(right - bw, top + 4, bw, height - 8)
+            if stamps:
+                _draw_stamp(painter, badge, ("est", est, font_key, ink.rgba(), bw, height, stamps),
+                            _paint_estimate, est, badge_font, ink)  # fmt: skip
+            else:
+                _paint_estimate(painter, badge, est, badge_font, ink)
+            right = badge.left() - 4
+        if status and "status" in fields and status in STATUS_GLYPHS:
+            cx, cy = left + 4, top + height / 2
+            if stamps:
+                _draw_stamp(painter, QRectF(cx - 6, cy - 6, 12, 12),
+                            ("dial", status, ink.rgba(), stamps), _paint_dial, status, ink)
+            else:
+                paint_status(painter, QPointF(cx, cy), status, ink)
+            left += 12
+    painter.setFont(font)
+    if "title" in fields or subtitle:
+        text = title if "title" in fields else ""
+        if subtitle:
+            text = f"{text} · {subtitle}" if text else subtitle
+        avail = right - left
+        if avail > 10 and text:
+            painter.setPen(ink)
+            shown = ELIDE.elide(text, avail, font)
+            painter.drawText(QRectF(left, top, avail, height), _LEFT_LINE, shown)
+
+
+_CARD_FONTS: dict[tuple[int, float, float], tuple[QFont, QFont, QFont, QFontMetricsF, str]] = {}
+
+
+def _card_fonts(theme: Theme, height: float) -> tuple[QFont, QFont, QFont, QFontMetricsF, str]:
+    """The theme's base font, a bar's title and badge fonts at its height, the badge font's
+    metrics and key: remembered, as every bar of every frame asks."""
+    base = theme.font
+    key = (id(base), theme.text_scale, height)
+    got = _CARD_FONTS.get(key)
+    if got is None or got[0] is not base:
+        font, _ = sized_font(base, max(9, theme.px(height * 0.5)))
+        badge_font, fm = sized_font(base, max(8, theme.px(height * 0.42)))
+        if len(_CARD_FONTS) > 64:
+            _CARD_FONTS.clear()
+        got = _CARD_FONTS[key] = (base, font, badge_font, fm,
+                                  _FONT_KEYS.get(id(badge_font)) or badge_font.key())  # fmt: skip
+    return got
+
+
+def _paint_card_marks(painter: QPainter, rect: QRectF, fill: QColor, theme: Theme, radius: float,
+                      w: float, *, selected: bool, highlighted: bool, flagged: bool,
+                      hovered: bool) -> None:  # fmt: skip
+    """A bar's highlight, flag for an end before its start, and selection or hover outline."""
     if highlighted:
         painter.setPen(QPen(theme.highlight, 3))
         painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -271,45 +337,6 @@ def paint_card(
             painter.setPen(QPen(text_color_on(fill), 1.2))
             for x in (rect.left() + HANDLE / 2, rect.right() - HANDLE / 2):
                 painter.drawLine(QLineF(x, rect.top() + 6, x, rect.bottom() - 6))
-    if w < 28:
-        return
-    height = rect.height()
-    font, _ = sized_font(theme.font, max(9, theme.px(height * 0.5)))
-    left = rect.left() + HANDLE + 2
-    if text_from is not None and left < text_from + 4 < rect.right() - 80:
-        left = text_from + 4
-    right = rect.right() - HANDLE - 2
-    if w >= 110:
-        badge_font, fm = sized_font(theme.font, max(8, theme.px(height * 0.42)))
-        est = fmt_estimate(estimate) if "estimate" in fields else ""
-        if est:
-            font_key = _FONT_KEYS.get(id(badge_font)) or badge_font.key()
-            bw = _advance(fm, font_key, est) + 8
-            badge = QRectF(right - bw, rect.top() + 4, bw, height - 8)
-            if stamps:
-                _draw_stamp(painter, badge, ("est", est, font_key, ink.rgba(), bw, height, stamps),
-                            _paint_estimate, est, badge_font, ink)  # fmt: skip
-            else:
-                _paint_estimate(painter, badge, est, badge_font, ink)
-            right = badge.left() - 4
-        if status and "status" in fields and status in STATUS_GLYPHS:
-            center = QPointF(left + 4, rect.top() + height / 2)
-            if stamps:
-                _draw_stamp(painter, QRectF(center.x() - 6, center.y() - 6, 12, 12),
-                            ("dial", status, ink.rgba(), stamps), _paint_dial, status, ink)
-            else:
-                paint_status(painter, center, status, ink)
-            left += 12
-    painter.setFont(font)
-    if "title" in fields or subtitle:
-        text = title if "title" in fields else ""
-        if subtitle:
-            text = f"{text} · {subtitle}" if text else subtitle
-        avail = right - left
-        if avail > 10 and text:
-            painter.setPen(ink)
-            shown = ELIDE.elide(text, avail, font)
-            painter.drawText(QRectF(left, rect.top(), avail, rect.height()), _LEFT_LINE, shown)
 
 
 _STAMPS: dict[tuple[object, ...], QPixmap] = {}
