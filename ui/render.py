@@ -515,6 +515,7 @@ class Band:
 def paint_lane_bands(painter: QPainter, rect: QRectF, bands: Iterable[Band], theme: Theme) -> None:
     """Lanes as tinted horizontal bands with a separator, within the exposed ``rect``."""
     covered = rect.top()  # the background shows only where no band is
+    separator = QPen(theme.grid_major, 1)
     for band in bands:
         r = QRectF(rect.left(), band.top, rect.width(), band.height)
         if not r.intersects(rect):
@@ -526,14 +527,31 @@ def paint_lane_bands(painter: QPainter, rect: QRectF, bands: Iterable[Band], the
                                                          r.bottom() - covered)  # fmt: skip
             painter.fillRect(under, theme.background)
         covered = max(covered, r.bottom())
-        base = theme.band_alt if band.index % 2 else theme.background
-        alpha = 10 if band.dimmed else (30 if theme.dark else 22)
-        painter.fillRect(r, _blend(base, _color(band.color), alpha / 255))
-        painter.setPen(QPen(theme.grid_major, 1))
+        painter.fillRect(r, _band_color(band, theme))
+        painter.setPen(separator)
         painter.drawLine(QLineF(rect.left(), r.bottom(), rect.right(), r.bottom()))
     if covered < rect.bottom():
         painter.fillRect(QRectF(rect.left(), covered, rect.width(), rect.bottom() - covered),
                          theme.background)  # fmt: skip
+
+
+_BAND_COLORS: dict[tuple[str, bool, bool, bool, int, int], QColor] = {}
+
+
+def _band_color(band: Band, theme: Theme) -> QColor:
+    """A lane band's tint over the theme's background, remembered (painted at every step of a
+    zoom)."""
+    odd = bool(band.index % 2)
+    key = (band.color, odd, band.dimmed, theme.dark, theme.background.rgba(),
+           theme.band_alt.rgba())  # fmt: skip
+    got = _BAND_COLORS.get(key)
+    if got is None:
+        base = theme.band_alt if odd else theme.background
+        alpha = 10 if band.dimmed else (30 if theme.dark else 22)
+        if len(_BAND_COLORS) > 1024:
+            _BAND_COLORS.clear()
+        got = _BAND_COLORS[key] = _blend(base, _color(band.color), alpha / 255)
+    return got
 
 
 def _blend(base: QColor, tint: QColor, amount: float) -> QColor:
