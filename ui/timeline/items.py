@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QStyleOptionGraphicsItem, QWidget
 
 from planner.layout import BAR_HEIGHT
 from planner.model import Card, Milestone
@@ -20,6 +20,7 @@ CARD_TYPE = 65536 + 1  # QGraphicsItem.UserType + 1
 MILESTONE_TYPE = 65536 + 2
 DEPENDENCY_TYPE = 65536 + 3
 _PAD = render.HANDLE
+_NO_PEN = QPen(Qt.PenStyle.NoPen)  # a rect item's own outline: none (items paint themselves)
 
 
 class Epoch:
@@ -29,11 +30,16 @@ class Epoch:
     value = 0
 
 
-class CardItem(QGraphicsItem):
-    """A card's bar; its geometry comes from the scene's layout, never from a mouse drag."""
+class CardItem(QGraphicsRectItem):
+    """A card's bar; its geometry comes from the scene's layout, never from a mouse drag.
+
+    A rect item only so that Qt reads its bounding rect (the rect) without calling into Python,
+    which it does for every bar in view at every repaint; it paints itself.
+    """
 
     def __init__(self, card: Card) -> None:
         super().__init__()
+        self.setPen(_NO_PEN)
         self.card = card
         self.card_id = card.id
         self.width = float(render.MIN_BAR)
@@ -47,7 +53,7 @@ class CardItem(QGraphicsItem):
         self._subtitle = ""  # owner, dates and tags as shown for ``_subtitle_of`` in a lens
         self._subtitle_of: Card | None = None
         self._subtitle_lens: Lens | None = None
-        self._bounds = self._compute_bounds()
+        self.setRect(self._compute_bounds())
         self.flagged = False
         self.color = "#8c8c8c"
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
@@ -64,9 +70,8 @@ class CardItem(QGraphicsItem):
         width = max(float(render.MIN_BAR), width)
         changed = False
         if width != self.width:
-            self.prepareGeometryChange()
             self.width = width
-            self._bounds = self._compute_bounds()
+            self.setRect(self._compute_bounds())
             changed = True
         if self.scene_x != x or self.scene_y != y:
             self.scene_x = x
@@ -112,9 +117,6 @@ class CardItem(QGraphicsItem):
 
     def _compute_bounds(self) -> QRectF:
         return QRectF(-_PAD, -6, self.width + 2 * _PAD + render.LINK_HANDLE, BAR_HEIGHT + 12)
-
-    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
-        return self._bounds
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
@@ -182,11 +184,15 @@ class CardItem(QGraphicsItem):
             painter.drawEllipse(QPointF(r.center().x(), r.center().y()), 4, 4)
 
 
-class MilestoneItem(QGraphicsItem):
-    """A milestone: a diamond with its label and a line down through its lane or all lanes."""
+class MilestoneItem(QGraphicsRectItem):
+    """A milestone: a diamond with its label and a line down through its lane or all lanes.
+
+    A rect item for the same reason as CardItem: Qt reads its bounds without calling Python.
+    """
 
     def __init__(self, milestone: Milestone) -> None:
-        super().__init__()
+        super().__init__(QRectF(-10, 0, 250, 40.0))
+        self.setPen(_NO_PEN)
         self.milestone = milestone
         self.milestone_id = milestone.id
         self.height = 40.0
@@ -205,14 +211,11 @@ class MilestoneItem(QGraphicsItem):
 
     def set_geometry(self, x: float, y: float, height: float) -> None:
         if height != self.height:
-            self.prepareGeometryChange()
             self.height = height
+            self.setRect(QRectF(-10, 0, 250, height))
         if self.scene_x != x or self.scene_y != y:
             self.scene_x, self.scene_y = x, y
             self.setPos(x, y)
-
-    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
-        return QRectF(-10, 0, 250, self.height)
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
