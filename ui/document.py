@@ -103,10 +103,7 @@ class Document(QObject):
             return  # every lane may be on screen: read everything when first asked
         self._cards = {c.id: c for c in cards}
         self._load_read = len(self._cards)
-        self._load_lanes = [lane.id for lane in lanes[len(first):]] + [None]
-        self._load_lanes.reverse()  # taken from the end
-        self._chunk = total  # the rest in one turn
-        self.announces_load = False
+        self.announces_load = False  # the rest comes in one turn
         self._start_load(total)
 
     def finish_loading(self) -> None:
@@ -152,6 +149,12 @@ class Document(QObject):
         if self._cards is None or self._load_stopped or self.roadmap.closed:
             # The plan was swapped or everything is read again: the rooms read every card.
             self._end_load()
+            return
+        if not self.announces_load:
+            # The lanes below the first screen, all in this turn: every card not read yet (and
+            # none deleted since), as at the end of a chunked load.
+            self._reconcile()
+            self._finish_load()
             return
         if self._load_lanes is None:
             self._load_lanes = [lane.id for lane in self.roadmap.lanes()] + [None]

@@ -199,3 +199,30 @@ def test_a_roadmap_of_few_lanes_or_cards_reads_every_card_at_once(qtbot: Any, tm
         assert not window.document.loading and len(window.document.cards()) == CARDS
     finally:
         _close(window)
+
+
+def test_edits_before_the_rest_comes_in_are_kept(qtbot: Any, near_today: Path) -> None:
+    from ui import commands
+
+    window = _open(qtbot, near_today)
+    try:
+        document, roadmap = window.document, window.roadmap
+        assert document.loading
+        read = {c.id for c in document.cards()}
+        waiting = [c for c in roadmap.cards() if c.id not in read and c.scheduled]
+        shown = [c for c in roadmap.cards() if c.id in read and c.scheduled]
+        day = dt.date.today()
+        commands.run(window.undo_stack, commands.MoveCards(roadmap, {
+            waiting[0].id: (day, day + dt.timedelta(days=4), shown[0].lane_id)}))  # fmt: skip
+        commands.run(window.undo_stack, commands.DeleteCards(roadmap, [waiting[1].id]))
+        with qtbot.waitSignal(window.built, timeout=20000):
+            pass
+        assert not document.loading
+        key = lambda c: c.id  # noqa: E731
+        assert sorted(document.cards(), key=key) == sorted(roadmap.cards(), key=key)
+        scene = window.timeline.timeline_scene
+        fresh = TimelineScene(Document(roadmap), px_per_day=scene.time_scale.px_per_day)
+        assert scene.rows == fresh.rows
+        assert _geometry(scene) == _geometry(fresh)
+    finally:
+        _close(window)
