@@ -135,3 +135,41 @@ def test_keys_end_a_zoom(qtbot: QtBot, window: MainWindow) -> None:
     assert scene.live
     qtbot.keyClick(timeline, Qt.Key.Key_Right)
     assert not scene.live
+
+
+def test_arrows_to_bars_in_lanes_off_screen_follow_a_zoom(qtbot: QtBot, window: MainWindow) -> None:
+    """An arrow whose other bar is in a lane below the view (not placed yet after a zoom) is
+    drawn to where that bar belongs, during the zoom and once it stops, never to where an
+    earlier zoom left it."""
+    timeline = window.timeline
+    scene = timeline.timeline_scene
+    window.resize(1000, 380)  # the lowest lanes are off screen
+    qtbot.wait(10)
+    timeline.go_to_today()
+    lanes = [lane.id for lane in window.roadmap.lanes()]
+    cards = sorted((c for c in window.document.cards() if c.start is not None), key=lambda c: c.id)
+    upper = [c for c in cards if c.lane_id in lanes[:2]]
+    lower = [c for c in cards if c.lane_id in lanes[-2:]]
+    for i, a in enumerate(lower):  # arrows from the lowest lanes up to the first ones
+        window.roadmap.add_dependency(a.id, upper[(i * 3) % len(upper)].id)
+    qtbot.waitUntil(lambda: len(scene._dep_pairs) >= len(lower))
+
+    def arrows(geometry: list[tuple[float, ...]], area: object) -> set[tuple[float, ...]]:
+        return {tuple(round(v, 3) for v in g[4:8]) for g in geometry
+                if g[2] > area.left() and g[0] < area.right()  # type: ignore[attr-defined]
+                and g[3] > area.top() and g[1] < area.bottom()}  # type: ignore[attr-defined]  # fmt: skip
+
+    steps = [(1.4, 100.0), (1.4, 100.0), (1.4, 900.0), (1 / 2.5, 900.0), (1.7, 500.0),
+             (1.5, 0.0), (1.5, 990.0), (1 / 1.3, 200.0), (1.3, 700.0), (1 / 3, 0.0)]
+    for factor, anchor in steps:
+        timeline.zoom_by(factor, anchor)
+        area = timeline.mapToScene(timeline.viewport().rect()).boundingRect()
+        during = arrows(scene._live_dependency_geometry(area), area)
+        scene.end_live()
+        settled = arrows(scene._dependency_geometry(), area)
+        assert settled == during
+        # Whatever waits to be placed, the arrows in view are those of a full placement.
+        pending = set(scene._pending)
+        scene.place_all()
+        assert arrows(scene._dependency_geometry(), area) == settled
+        scene._place_lanes(pending)  # as it was: those lanes wait again

@@ -1165,17 +1165,49 @@ class TimelineScene(QGraphicsScene):
             self._link_dependencies()
         geo = []
         half = BAR_HEIGHT / 2
-        for a, b, violated in self._dep_pairs:
+        pending = self._pending
+        if pending and self._dep_ends is None:
+            self._dep_ends = [(a, b, self.lane_key(a.card), self.lane_key(b.card))
+                              for a, b, _ in self._dep_pairs]  # fmt: skip
+        for i, (a, b, violated) in enumerate(self._dep_pairs):
             if not a.shown or not b.shown:
                 continue
             sx, sy = a.scene_x + a.width, a.scene_y + half
             ex, ey = b.scene_x, b.scene_y + half
+            if pending and self._dep_ends is not None:
+                # An end whose lane waits to be placed is drawn where its bar belongs: that
+                # bar is off screen (bars in view are placed at once) and may still sit where
+                # an earlier zoom left it.
+                _, _, ka, kb = self._dep_ends[i]
+                if ka in pending:
+                    end = self._true_bar(a, ka)
+                    if end is None:
+                        continue
+                    sx, sy = end[0] + end[2], end[1] + half
+                if kb in pending:
+                    end = self._true_bar(b, kb)
+                    if end is None:
+                        continue
+                    ex, ey = end[0], end[1] + half
             x0, x1 = (sx, ex) if sx < ex else (ex, sx)
             y0, y1 = (sy, ey) if sy < ey else (ey, sy)
             geo.append((x0 - 30, y0 - 30, x1 + 30, y1 + 30, sx, sy, ex, ey, violated))
         self._dep_geo, self._dep_geo_epoch = geo, Epoch.value
         self._dep_shapes = {}
         return geo
+
+    def _true_bar(self, item: CardItem, key: int) -> tuple[float, float, float] | None:
+        """Where a bar belongs (x, y, width) at this zoom, placed or not; None when its lane is
+        not shown (collapsed or hidden by the view)."""
+        box = self.boxes.get(key)
+        lane = self.lanes_by_id.get(key)
+        if box is None or (lane is not None and lane.collapsed):
+            return None
+        d0, d1 = self._span(item)
+        ppd = self.time_scale.px_per_day
+        x0 = d0 * ppd
+        return x0, card_y(box, self.rows.get(key, {}).get(item.card_id, 0)), \
+            max(float(render.MIN_BAR), d1 * ppd - x0)  # fmt: skip
 
     def _link_dependencies(self) -> None:
         """Which bars each arrow joins, and whether it is violated (again after every edit)."""
