@@ -439,7 +439,7 @@ def milestone_font(theme: Theme) -> QFont:
 
 
 MILESTONE_SIZE = 8.0  # half the diamond's width
-MILESTONE_DASH = 6.0  # one dash and one gap of a milestone's line (Qt's DashLine, 1 px wide)
+MILESTONE_DASH = 7.2  # one dash and one gap of a milestone's line (Qt's DashLine, 1.2 px wide)
 
 
 def milestone_label_box(x: float, top: float, shown: str, theme: Theme) -> QRectF:
@@ -470,7 +470,7 @@ def paint_milestone(
     there (dashing a line as tall as the roadmap costs a lot), its dashes where they would be.
     """
     c = _color(color)
-    painter.setPen(QPen(c, 1.0, Qt.PenStyle.DashLine))
+    painter.setPen(QPen(c, 1.2, Qt.PenStyle.DashLine))
     y0, y1 = top + 8, bottom
     if span is not None:
         period = MILESTONE_DASH
