@@ -173,3 +173,21 @@ def test_arrows_to_bars_in_lanes_off_screen_follow_a_zoom(qtbot: QtBot, window: 
         scene.place_all()
         assert arrows(scene._dependency_geometry(), area) == settled
         scene._place_lanes(pending)  # as it was: those lanes wait again
+
+
+def test_a_pointer_moving_a_little_does_not_end_a_zoom_a_press_does(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """A hand zooming on a touchpad moves the pointer a little at every step: the zoom goes on;
+    a press (or a move with a button held) places the bars first."""
+    timeline = window.timeline
+    scene = timeline.timeline_scene
+    timeline.go_to_today()
+    timeline.zoom_by(1.3, 300.0)
+    assert scene.live
+    qtbot.mouseMove(timeline.viewport(), QPoint(301, 200))
+    qtbot.mouseMove(timeline.viewport(), QPoint(303, 201))
+    assert scene.live
+    qtbot.mousePress(timeline.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
+    assert not scene.live
+    qtbot.mouseRelease(timeline.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(5, 5))

@@ -66,11 +66,11 @@ EDGE_SCROLL = 28  # pixels from an edge where a drag scrolls the view
 # than a screen of busy lanes shows, so every bar was painted again on every scroll.
 PIXMAP_CACHE_KB = 64 * 1024
 _COPY_SKIP = ("id", "position", "created", "external_key")
-# What the mouse does over the view that ends a zoom in progress (see TimelineScene.live).
+# What the mouse does over the view that ends a zoom in progress (see TimelineScene.live); a
+# move with no button held does not (a hand on a touchpad zooming moves the pointer a little).
 _ENDS_ZOOM = frozenset({
-    QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick, QEvent.Type.MouseMove,
-    QEvent.Type.ContextMenu, QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop,
-    QEvent.Type.ToolTip,
+    QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick, QEvent.Type.ContextMenu,
+    QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop, QEvent.Type.ToolTip,
 })  # fmt: skip
 
 
@@ -679,7 +679,9 @@ class TimelineView(QGraphicsView):
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
         drag = self._drag
         if drag is None:
-            if not event.buttons():
+            if event.buttons():
+                self.timeline_scene.end_live()
+            elif not self.timeline_scene.live:  # during a zoom the bar under it stays the same
                 self._update_cursor(event.position())
             super().mouseMoveEvent(event)
             return
