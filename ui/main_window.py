@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QTabWidget, QWid
 
 from planner.errors import LockedError
 from planner.store import Roadmap
-from ui import app, file_actions, shortcuts
+from ui import app
 from ui.document import Document
 
 
@@ -30,6 +30,8 @@ def open_roadmap(path: Path, parent: QWidget | None = None) -> Roadmap:
     try:
         return Roadmap.open(path)
     except LockedError as exc:
+        from ui import file_actions  # with the File menu, after the first paint
+
         choice = file_actions.ask_locked(parent, str(exc))
         if choice == "read_only":
             return Roadmap.open(path, read_only=True)
@@ -206,6 +208,8 @@ class MainWindow(QMainWindow):
     def _install_file_actions(self) -> None:
         """File ▸ New, Open, Recent, Save a Copy, Quit; Edit ▸ Preferences; Help (once)."""
         if not hasattr(self, "file_actions"):
+            from ui import file_actions
+
             self.file_actions = file_actions.install(self)
 
     def _after_first_paint(self) -> None:
@@ -254,6 +258,8 @@ class MainWindow(QMainWindow):
         board.install(self)
         presentation.install(self)
         self.built.emit()  # the rooms' last parts (the Changes list ...) come in on this
+        from ui import shortcuts
+
         shortcuts.name_widgets(self)
 
     def _build_menus(self) -> None:
