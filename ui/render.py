@@ -11,13 +11,12 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
     QFontMetricsF,
-    QPaintEngine,
     QPainter,
     QPainterPath,
     QPalette,
@@ -135,6 +134,15 @@ _BASE_KEYS: dict[int, tuple[QFont, str]] = {}
 _FONTS: dict[tuple[str, int], tuple[QFont, QFontMetricsF]] = {}
 
 
+def fill_rect(painter: QPainter, rect: QRectF, color: QColor) -> None:
+    """``painter.fillRect(rect, color)``, the same pixels, leaving the painter with no pen and
+    the colour as its brush. PySide picks among fillRect's overloads by looking at QGradient's
+    enum types, which it builds on that first call (3 ms before the window's first paint)."""
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(color)
+    painter.drawRect(rect)
+
+
 def _color(value: str | QColor) -> QColor:
     """A fresh QColor for ``value`` (parsed once per colour name)."""
     if isinstance(value, QColor):
@@ -245,9 +253,9 @@ def paint_card(
     fill, ink = _bar_colors(color, theme, status, dimmed)
     w = rect.width()
     if w < 6:
-        painter.fillRect(rect, fill)
+        fill_rect(painter, rect, fill)
         if selected:
-            painter.fillRect(rect.adjusted(0, -2, 0, 2), theme.selection)
+            fill_rect(painter, rect.adjusted(0, -2, 0, 2), theme.selection)
         return
     height = rect.height()
     radius = min(5.0, height / 3, w / 3)
@@ -336,24 +344,27 @@ def _paint_card_marks(painter: QPainter, rect: QRectF, fill: QColor, theme: Them
         if selected and w >= MIN_BAR:
             painter.setPen(QPen(text_color_on(fill), 1.2))
             for x in (rect.left() + HANDLE / 2, rect.right() - HANDLE / 2):
-                painter.drawLine(QLineF(x, rect.top() + 6, x, rect.bottom() - 6))
+                painter.drawLine(QPointF(x, rect.top() + 6), QPointF(x, rect.bottom() - 6))
 
 
 _STAMPS: dict[tuple[object, ...], QPixmap] = {}
+_RASTER_DEVICES = (1, 2, 3)  # QPaintDevice.devType() of a widget, a pixmap, an image
 
 
 def stamp_ratio(painter: QPainter) -> float:
     """``paint_card``'s ``stamps`` for this painter: its device pixel ratio when it paints an
     image or the screen moved but not scaled (a bar's cached picture), 0 for PDF, SVG, a
     printer or a scaled export, which get the drawing itself."""
-    engine = painter.paintEngine()
-    if engine is None or engine.type() != QPaintEngine.Type.Raster:
+    device = painter.device()
+    # Widgets, pixmaps and images are painted by Qt's raster engine. (Asking the painter for
+    # its engine, or naming those classes here, has PySide build their enum types before the
+    # window's first paint.)
+    if device is None or device.devType() not in _RASTER_DEVICES:
         return 0.0
     transform = painter.worldTransform()
     if transform.isScaling() or transform.isRotating():
         return 0.0
-    device = painter.device()
-    return device.devicePixelRatioF() if device is not None else 0.0
+    return device.devicePixelRatioF()
 
 
 def _draw_stamp(painter: QPainter, box: QRectF, key: tuple[object, ...],
@@ -414,7 +425,7 @@ def paint_status(painter: QPainter, center: QPointF, status: str, ink: QColor) -
         painter.drawPie(box, 90 * 16, -90 * 16)
     elif status == "dropped":
         painter.setPen(QPen(ink, 1.2))
-        painter.drawLine(QLineF(box.topLeft(), box.bottomRight()))
+        painter.drawLine(box.topLeft(), box.bottomRight())
 
 
 def paint_change_badge(painter: QPainter, corner: QPointF, kind: str, theme: Theme) -> None:
@@ -426,9 +437,9 @@ def paint_change_badge(painter: QPainter, corner: QPointF, kind: str, theme: The
     painter.drawEllipse(box)
     painter.setPen(QPen(QColor("#ffffff"), 1.4))
     c = box.center()
-    painter.drawLine(QLineF(c.x() - 2.5, c.y(), c.x() + 2.5, c.y()))
+    painter.drawLine(QPointF(c.x() - 2.5, c.y()), QPointF(c.x() + 2.5, c.y()))
     if kind == "added":
-        painter.drawLine(QLineF(c.x(), c.y() - 2.5, c.x(), c.y() + 2.5))
+        painter.drawLine(QPointF(c.x(), c.y() - 2.5), QPointF(c.x(), c.y() + 2.5))
 
 
 def milestone_font(theme: Theme) -> QFont:
@@ -477,7 +488,7 @@ def paint_milestone(
         y0 = max(y0, y0 + math.floor((span[0] - y0) / period) * period)
         y1 = min(y1, span[1] + period)
     if y1 > y0:
-        painter.drawLine(QLineF(x, y0, x, y1))
+        painter.drawLine(QPointF(x, y0), QPointF(x, y1))
     size = 8.0
     cy = top + size + 1
     diamond = QPolygonF([QPointF(x, cy - size), QPointF(x + size, cy), QPointF(x, cy + size),
@@ -525,13 +536,13 @@ def paint_lane_bands(painter: QPainter, rect: QRectF, bands: Iterable[Band], the
             # is under it: the background.
             under = r if band.top <= covered else QRectF(rect.left(), covered, rect.width(),
                                                          r.bottom() - covered)  # fmt: skip
-            painter.fillRect(under, theme.background)
+            fill_rect(painter, under, theme.background)
         covered = max(covered, r.bottom())
-        painter.fillRect(r, _band_color(band, theme))
+        fill_rect(painter, r, _band_color(band, theme))
         painter.setPen(separator)
-        painter.drawLine(QLineF(rect.left(), r.bottom(), rect.right(), r.bottom()))
+        painter.drawLine(QPointF(rect.left(), r.bottom()), QPointF(rect.right(), r.bottom()))
     if covered < rect.bottom():
-        painter.fillRect(QRectF(rect.left(), covered, rect.width(), rect.bottom() - covered),
+        fill_rect(painter, QRectF(rect.left(), covered, rect.width(), rect.bottom() - covered),
                          theme.background)  # fmt: skip
 
 
@@ -599,12 +610,12 @@ def paint_sprint_bands(
             continue
         x0 = scale.x_for_date(day)
         x1 = scale.x_for_date(dates.add_days(day, sprint_length))
-        painter.fillRect(QRectF(x0, rect.top(), x1 - x0, rect.height()), theme.sprint_band)
+        fill_rect(painter, QRectF(x0, rect.top(), x1 - x0, rect.height()), theme.sprint_band)
 
 
 def paint_today_line(painter: QPainter, x: float, top: float, bottom: float, theme: Theme) -> None:
     painter.setPen(QPen(theme.today, 2))
-    painter.drawLine(QLineF(x, top, x, bottom))
+    painter.drawLine(QPointF(x, top), QPointF(x, bottom))
 
 
 def dependency_shape(start: QPointF, end: QPointF) -> tuple[QPainterPath, QPolygonF]:
@@ -681,17 +692,19 @@ def paint_ghost(painter: QPainter, ghost: QRectF, current: QRectF | None, theme:
     painter.drawRoundedRect(ghost, 4, 4)
     if current is None or current.isEmpty():
         return
+    from PySide6.QtCore import QLineF  # compare mode only: not before the first paint
+
     a = ghost.center()
     b = current.center()
     if QLineF(a, b).length() < 4:
         return
-    painter.drawLine(QLineF(a, b))
+    painter.drawLine(a, b)
     line = QLineF(b, a)
     line.setLength(8)
     angle = math.radians(line.angle())
     for da in (-0.45, 0.45):
         p = QPointF(b.x() + 8 * math.cos(angle + da), b.y() - 8 * math.sin(angle + da))
-        painter.drawLine(QLineF(b, p))
+        painter.drawLine(b, p)
 
 
 _STRIDES = (1, 2, 3, 5, 10, 15)
@@ -837,7 +850,7 @@ def paint_time_header(
     """
     painter.save()
     painter.setClipRect(rect)
-    painter.fillRect(rect, theme.header_bg)
+    fill_rect(painter, rect, theme.header_bg)
     row_h = rect.height() / 2
     font, _ = header_font(theme, row_h)
     painter.setFont(font)
@@ -849,13 +862,15 @@ def paint_time_header(
     for row, x in lines:  # on the pixel the grid's line below takes
         top = rect.top() + row * row_h
         x = math.floor(x) + 0.5
-        painter.drawLine(QLineF(x, top + (0 if row == 0 else row_h * 0.35), x, top + row_h))
+        painter.drawLine(QPointF(x, top + (0 if row == 0 else row_h * 0.35)),
+                         QPointF(x, top + row_h))  # fmt: skip
     for label in labels:
         painter.setPen(theme.text if label.row == 0 else theme.muted)
         painter.drawText(label.cell, _LEFT, label.text)
     painter.setPen(QPen(theme.grid_major, 1))
-    painter.drawLine(QLineF(rect.left(), rect.top() + row_h, rect.right(), rect.top() + row_h))
-    painter.drawLine(QLineF(rect.left(), rect.bottom() - 0.5, rect.right(), rect.bottom() - 0.5))
+    mid, low = rect.top() + row_h, rect.bottom() - 0.5
+    painter.drawLine(QPointF(rect.left(), mid), QPointF(rect.right(), mid))
+    painter.drawLine(QPointF(rect.left(), low), QPointF(rect.right(), low))
     if today is not None:
         x = rect.left() + scale.x_for_date(today) - scene_x0
         if rect.left() <= x <= rect.right():
@@ -906,7 +921,7 @@ def paint_lane_labels(
     """
     painter.save()
     painter.setClipRect(rect)
-    painter.fillRect(rect, theme.header_bg)
+    fill_rect(painter, rect, theme.header_bg)
     font, fm = sized_font(theme.font, theme.px(12))
     small, small_fm = sized_font(theme.font, theme.px(10))
     name_h = max(18.0, fm.height() + 2)
@@ -916,12 +931,12 @@ def paint_lane_labels(
         if not r.intersects(rect):
             continue
         if lab.selected:
-            painter.fillRect(r, QColor(theme.selection.red(), theme.selection.green(),
+            fill_rect(painter, r, QColor(theme.selection.red(), theme.selection.green(),
                                        theme.selection.blue(), 40))  # fmt: skip
         chip = _color(lab.color)
         if lab.dimmed:
             chip.setAlpha(90)
-        painter.fillRect(QRectF(r.left(), r.top() + 1, 5, r.height() - 2), chip)
+        fill_rect(painter, QRectF(r.left(), r.top() + 1, 5, r.height() - 2), chip)
         if controls:
             painter.setPen(theme.muted)
             painter.setFont(small)
@@ -949,9 +964,10 @@ def paint_lane_labels(
             painter.drawText(count_rect, _LEFT,
                              ELIDE.elide(lab.count_text, count_rect.width(), small))  # fmt: skip
         painter.setPen(QPen(theme.grid_major, 1))
-        painter.drawLine(QLineF(r.left(), r.bottom(), r.right(), r.bottom()))
+        painter.drawLine(QPointF(r.left(), r.bottom()), QPointF(r.right(), r.bottom()))
     painter.setPen(QPen(theme.grid_major, 1))
-    painter.drawLine(QLineF(rect.right() - 0.5, rect.top(), rect.right() - 0.5, rect.bottom()))
+    edge = rect.right() - 0.5
+    painter.drawLine(QPointF(edge, rect.top()), QPointF(edge, rect.bottom()))
     painter.restore()
 
 

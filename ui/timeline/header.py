@@ -7,31 +7,19 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QContextMenuEvent,
-    QKeyEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
     QPen,
     QPixmap,
 )
-from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from ui import render
 
 if TYPE_CHECKING:
+    from ui.timeline.lane_rename import NameEditor
     from ui.timeline.view import TimelineView
-
-
-class _NameEditor(QLineEdit):
-    """The inline lane-name editor: Escape leaves the name as it was."""
-
-    cancelled = Signal()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
-        if event.key() == Qt.Key.Key_Escape:
-            self.cancelled.emit()
-            return
-        super().keyPressEvent(event)
 
 
 class TimeHeader(QWidget):
@@ -72,7 +60,7 @@ class LaneNames(QWidget):
         self._press: QPointF | None = None
         self._drag_lane: int | None = None
         self._drop_y: float | None = None
-        self._editor: _NameEditor | None = None
+        self._editor: NameEditor | None = None
         self._picture: tuple[tuple[object, ...], QPixmap] | None = None  # the names, painted
         self.setMouseTracking(True)
 
@@ -182,7 +170,9 @@ class LaneNames(QWidget):
             return
         if self._editor is not None:
             self._editor.deleteLater()
-        editor = _NameEditor(self)
+        from ui.timeline.lane_rename import NameEditor
+
+        editor = NameEditor(self)
         editor.setObjectName("lane_rename_editor")
         editor.setText(lane.name)
         editor.selectAll()

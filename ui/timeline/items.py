@@ -6,13 +6,16 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QStyleOptionGraphicsItem, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem
 
 from planner.layout import BAR_HEIGHT
 from planner.model import Card, Milestone
 from ui import render
 
 if TYPE_CHECKING:
+    # Named only in annotations: importing the option class builds its enum types at start.
+    from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
+
     from planner.lens import Lens
     from ui.timeline.scene import TimelineScene
 
