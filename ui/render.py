@@ -27,6 +27,7 @@ from PySide6.QtGui import (
 
 from planner import dates
 from planner.layout import TimeScale
+from planner.records import record
 
 HEADER_ROW = 22
 HEADER_HEIGHT = 2 * HEADER_ROW
@@ -512,7 +513,7 @@ def paint_milestone(
     return QRectF(x - size, cy - size, 2 * size, 2 * size)
 
 
-@dataclass(frozen=True)
+@record
 class Band:
     """A lane band to paint: its vertical extent, colour and place in the order."""
 
@@ -762,7 +763,7 @@ def _tick_index(tick: dates.Tick, unit: str) -> int:
     return day.year
 
 
-@dataclass(frozen=True)
+@record
 class HeaderLabel:
     """One label of the time header: its row (0 upper, 1 lower), cell and text."""
 
@@ -882,7 +883,7 @@ def paint_time_header(
     painter.restore()
 
 
-@dataclass(frozen=True)
+@record
 class LaneLabel:
     """A lane name to paint at a y (in the target's coordinates)."""
 

@@ -10,7 +10,6 @@ import bisect
 import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter, QPainterPath, QPolygonF
@@ -29,6 +28,7 @@ from planner.layout import (
 )
 from planner.lens import Lens, color_for
 from planner.model import Card, Dependency, Lane, Milestone, Objective
+from planner.records import record
 from planner.store import Change
 from ui import render
 from ui.timeline.items import BarLayer, CardItem, DependencyLayer, Epoch, MilestoneItem
@@ -44,7 +44,7 @@ NO_LANE_COLOR = "#8c8c8c"
 _ArrowGeometry = tuple[float, float, float, float, float, float, float, float, bool]
 
 
-@dataclass(frozen=True)
+@record
 class Ghost:
     """Where a card was in a compared plan."""
 

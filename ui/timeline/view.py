@@ -6,7 +6,6 @@ import dataclasses
 import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import (
@@ -74,20 +73,22 @@ _ENDS_ZOOM = frozenset({
 })  # fmt: skip
 
 
-@dataclass
 class _Drag:
-    """What a press on a card, its handle or a milestone started."""
+    """What a press on a card, its handle or a milestone started. (A plain class: a dataclass
+    compiles its methods at import, before the window's first paint.)"""
 
-    mode: str  # move, start, end, link, milestone
-    item: QGraphicsItem
-    press_scene: QPointF
-    press_view: QPointF
-    origin: dict[int, tuple[dt.date, dt.date, int]] = field(default_factory=dict)
-    started: bool = False
-    result: dict[int, tuple[dt.date, dt.date, int]] = field(default_factory=dict)
-    milestone_date: dt.date | None = None
-    last_pos: QPointF | None = None
-    last_mods: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
+    def __init__(self, mode: str, item: QGraphicsItem, press_scene: QPointF,
+                 press_view: QPointF) -> None:  # fmt: skip
+        self.mode = mode  # move, start, end, link, milestone
+        self.item = item
+        self.press_scene = press_scene
+        self.press_view = press_view
+        self.origin: dict[int, tuple[dt.date, dt.date, int]] = {}
+        self.started = False
+        self.result: dict[int, tuple[dt.date, dt.date, int]] = {}
+        self.milestone_date: dt.date | None = None
+        self.last_pos: QPointF | None = None
+        self.last_mods = Qt.KeyboardModifier.NoModifier
 
 
 class TimelineView(QGraphicsView):
