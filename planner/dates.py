@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from planner.model import MAX_DATE, MIN_DATE
+from planner.records import record
 
 SNAP_UNITS = ("day", "week", "sprint", "month")
 TICK_UNITS = ("year", "quarter", "month", "week", "sprint", "day")
@@ -172,7 +172,7 @@ def sprint_boundaries(
     return result
 
 
-@dataclass(frozen=True)
+@record
 class Tick:
     """One cell of the time header: the period [start, end) and its label."""
 

@@ -6,7 +6,6 @@ import datetime as dt
 import heapq
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 
 from planner.dates import add_days
 from planner.records import record
@@ -115,7 +114,7 @@ def lane_height(rows: int, collapsed: bool = False, strip: float = 0.0) -> float
     return max(MIN_LANE_HEIGHT, strip + 2 * LANE_PADDING + max(1, rows) * ROW_HEIGHT)
 
 
-@dataclass(frozen=True)
+@record
 class LaneBox:
     """Where a lane sits: its top y and height."""
 

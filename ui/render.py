@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -46,26 +45,47 @@ STATUS_COLORS = {
 }
 
 
-@dataclass
-class Theme:
-    """Colours and fonts of the timeline; built from a palette for light and dark modes."""
+_LIGHT = {
+    "background": "#ffffff", "band_alt": "#f5f6f8", "grid": "#e3e5e8", "grid_major": "#c5c9cf",
+    "text": "#1f2328", "muted": "#5f6670", "header_bg": "#eef0f3", "today": "#d62728",
+    "warning": "#e8590c", "arrow": "#6b7280", "selection": "#1a73e8", "highlight": "#ffd43b",
+}  # fmt: skip
 
-    dark: bool = False
-    background: QColor = field(default_factory=lambda: QColor("#ffffff"))
-    band_alt: QColor = field(default_factory=lambda: QColor("#f5f6f8"))
-    grid: QColor = field(default_factory=lambda: QColor("#e3e5e8"))
-    grid_major: QColor = field(default_factory=lambda: QColor("#c5c9cf"))
-    text: QColor = field(default_factory=lambda: QColor("#1f2328"))
-    muted: QColor = field(default_factory=lambda: QColor("#5f6670"))
-    header_bg: QColor = field(default_factory=lambda: QColor("#eef0f3"))
-    today: QColor = field(default_factory=lambda: QColor("#d62728"))
-    warning: QColor = field(default_factory=lambda: QColor("#e8590c"))
-    arrow: QColor = field(default_factory=lambda: QColor("#6b7280"))
-    selection: QColor = field(default_factory=lambda: QColor("#1a73e8"))
-    highlight: QColor = field(default_factory=lambda: QColor("#ffd43b"))
-    sprint_band: QColor = field(default_factory=lambda: QColor(26, 115, 232, 18))
-    font: QFont = field(default_factory=QFont)
-    text_scale: float = 1.0  # larger type on a projector (presentation mode)
+
+def _given(colors: dict[str, QColor], name: str) -> QColor:
+    color = colors.get(name)
+    return QColor(_LIGHT[name]) if color is None else color
+
+
+class Theme:
+    """Colours and fonts of the timeline; built from a palette for light and dark modes.
+
+    A plain class (a dataclass compiles its methods at import, before the first paint): every
+    colour and the font can be given by keyword; those not given are the light theme's.
+    """
+
+    def __init__(self, dark: bool = False, *, font: QFont | None = None,
+                 sprint_band: QColor | None = None, text_scale: float = 1.0,
+                 **colors: QColor) -> None:  # fmt: skip
+        unknown = set(colors) - set(_LIGHT)
+        if unknown:
+            raise TypeError(f"Theme() got an unexpected keyword argument {sorted(unknown)[0]!r}")
+        self.dark = dark
+        self.background = _given(colors, "background")
+        self.band_alt = _given(colors, "band_alt")
+        self.grid = _given(colors, "grid")
+        self.grid_major = _given(colors, "grid_major")
+        self.text = _given(colors, "text")
+        self.muted = _given(colors, "muted")
+        self.header_bg = _given(colors, "header_bg")
+        self.today = _given(colors, "today")
+        self.warning = _given(colors, "warning")
+        self.arrow = _given(colors, "arrow")
+        self.selection = _given(colors, "selection")
+        self.highlight = _given(colors, "highlight")
+        self.sprint_band = sprint_band if sprint_band is not None else QColor(26, 115, 232, 18)
+        self.font = font if font is not None else QFont()
+        self.text_scale = text_scale  # larger type on a projector (presentation mode)
 
     def px(self, pixels: float) -> int:
         """A text size in pixels at this theme's text scale."""
