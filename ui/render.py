@@ -280,7 +280,7 @@ def paint_card(
         return
     height = rect.height()
     radius = min(5.0, height / 3, w / 3)
-    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setPen(_NO_PEN)
     painter.setBrush(fill)
     painter.drawRoundedRect(rect, radius, radius)
     if highlighted or flagged or selected or hovered:
@@ -295,21 +295,23 @@ def paint_card(
         left = text_from + 4
     right = x0 + w - HANDLE - 2
     if w >= 110:
+        ink_key = ink.rgba() if stamps else 0
         est = fmt_estimate(estimate) if "estimate" in fields else ""
         if est:
             bw = _advance(fm, font_key, est) + 8
-            badge = QRectF(right - bw, top + 4, bw, height - 8)
+            bx = right - bw
             if stamps:
-                _draw_stamp(painter, badge, ("est", est, font_key, ink.rgba(), bw, height, stamps),
+                _draw_stamp(painter, bx, top + 4, bw, height - 8,
+                            ("est", est, font_key, ink_key, bw, height, stamps),
                             _paint_estimate, est, badge_font, ink)  # fmt: skip
             else:
-                _paint_estimate(painter, badge, est, badge_font, ink)
-            right = badge.left() - 4
+                _paint_estimate(painter, QRectF(bx, top + 4, bw, height - 8), est, badge_font, ink)
+            right = bx - 4
         if status and "status" in fields and status in STATUS_GLYPHS:
             cx, cy = left + 4, top + height / 2
             if stamps:
-                _draw_stamp(painter, QRectF(cx - 6, cy - 6, 12, 12),
-                            ("dial", status, ink.rgba(), stamps), _paint_dial, status, ink)
+                _draw_stamp(painter, cx - 6, cy - 6, 12, 12, ("dial", status, ink_key, stamps),
+                            _paint_dial, status, ink)  # fmt: skip
             else:
                 paint_status(painter, QPointF(cx, cy), status, ink)
             left += 12
@@ -369,6 +371,7 @@ def _paint_card_marks(painter: QPainter, rect: QRectF, fill: QColor, theme: Them
 
 
 _STAMPS: dict[tuple[object, ...], QPixmap] = {}
+_NO_PEN = Qt.PenStyle.NoPen
 _RASTER_DEVICES = (1, 2, 3)  # QPaintDevice.devType() of a widget, a pixmap, an image
 
 
@@ -388,26 +391,26 @@ def stamp_ratio(painter: QPainter) -> float:
     return device.devicePixelRatioF()
 
 
-def _draw_stamp(painter: QPainter, box: QRectF, key: tuple[object, ...],
-                draw: Callable[..., None], *args: object) -> None:  # fmt: skip
-    """``draw(painter, box, *args)`` from a small transparent picture made once per ``key``,
-    whose last item is the device pixel ratio."""
+def _draw_stamp(painter: QPainter, x: float, y: float, w: float, h: float,
+                key: tuple[object, ...], draw: Callable[..., None],
+                *args: object) -> None:  # fmt: skip
+    """``draw(painter, QRectF(x, y, w, h), *args)`` from a small transparent picture made
+    once per ``key``, whose last item is the device pixel ratio."""
     stamp = _STAMPS.get(key)
     if stamp is None:
         ratio = float(key[-1])  # type: ignore[arg-type]
         if len(_STAMPS) > 512:
             _STAMPS.clear()
-        stamp = QPixmap(max(1, math.ceil(box.width() * ratio)),
-                        max(1, math.ceil(box.height() * ratio)))  # fmt: skip
+        stamp = QPixmap(max(1, math.ceil(w * ratio)), max(1, math.ceil(h * ratio)))
         stamp.setDevicePixelRatio(ratio)
         stamp.fill(Qt.GlobalColor.transparent)
         p = QPainter(stamp)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         p.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
-        draw(p, QRectF(0, 0, box.width(), box.height()), *args)
+        draw(p, QRectF(0, 0, w, h), *args)
         p.end()
         _STAMPS[key] = stamp
-    painter.drawPixmap(box.topLeft(), stamp)
+    painter.drawPixmap(QPointF(x, y), stamp)
 
 
 def _paint_dial(painter: QPainter, box: QRectF, status: str, ink: QColor) -> None:
