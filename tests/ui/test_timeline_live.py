@@ -191,3 +191,24 @@ def test_a_pointer_moving_a_little_does_not_end_a_zoom_a_press_does(
     qtbot.mousePress(timeline.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
     assert not scene.live
     qtbot.mouseRelease(timeline.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
+
+
+def test_the_bar_under_the_pointer_is_hovered_once_a_zoom_stops(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """During a zoom the hover is left as it is; once the zoom stops, the bar under the pointer
+    (or none) is the hovered one."""
+    timeline = window.timeline
+    scene = timeline.timeline_scene
+    timeline.go_to_today()
+    card = next(c for c in window.document.cards() if not timeline.card_rect(c.id).isEmpty()
+                and timeline.card_rect(c.id).width() > 40)  # fmt: skip
+    over = timeline.card_rect(card.id).center()
+    qtbot.mouseMove(timeline.viewport(), over)
+    assert scene.hover_id == card.id
+    timeline.zoom_by(1.3, float(over.x()))
+    empty = QPoint(over.x(), timeline.viewport().height() - 5)  # below the last lane
+    qtbot.mouseMove(timeline.viewport(), empty)
+    assert scene.live and scene.hover_id == card.id  # left as it is during the zoom
+    scene.end_live()
+    assert scene.hover_id is None

@@ -113,6 +113,7 @@ class TimelineView(QGraphicsView):
         self._drag: _Drag | None = None
         self._placed = False
         self._zooming = False  # inside a zoom step (its scrolling does not end the zoom)
+        self._pointer: QPointF | None = None  # where the mouse is over the viewport, if it is
         self._text_scale = 1.0
         self.timeline_scene = TimelineScene(document, self)
         self.timeline_scene.show_sprints = bool(settings.get("show_sprints"))
@@ -591,6 +592,8 @@ class TimelineView(QGraphicsView):
         and keeping the picture would cost a copy of the whole view per step."""
         self.setCacheMode(QGraphicsView.CacheModeFlag.CacheNone if live
                           else QGraphicsView.CacheModeFlag.CacheBackground)  # fmt: skip
+        if not live and self._pointer is not None and self._drag is None:
+            self._update_cursor(self._pointer)  # the bar under the pointer once it stopped
 
     def _on_scrolled(self, *args: Any) -> None:
         if not self._zooming:
@@ -679,6 +682,7 @@ class TimelineView(QGraphicsView):
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
         drag = self._drag
+        self._pointer = event.position()
         if drag is None:
             if event.buttons():
                 self.timeline_scene.end_live()
@@ -974,6 +978,7 @@ class TimelineView(QGraphicsView):
                 event.accept()
                 return True
         if etype == QEvent.Type.Leave:
+            self._pointer = None
             self.timeline_scene.set_hover(None)
         if etype == QEvent.Type.ToolTip and self._drag is None:
             pos = event.pos()  # type: ignore[attr-defined]
