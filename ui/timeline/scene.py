@@ -40,6 +40,7 @@ _NEAR = 150.0  # pixels beyond a view's sides where bars are placed: twice that
 _ZOOM_NEAR = 20.0  # the same right after a zoom, when every step places them again
 _ZOOM_SETTLE_MS = 150  # a zoom is over when no step came for this long: its bars are placed
 NO_LANE_COLOR = "#8c8c8c"
+_SUBTITLE_FIELDS = frozenset({"owner", "dates", "tags"})  # what a bar may show after its title
 # An arrow's box with its margin (left, top, right, bottom), its ends (x, y, x, y), violated.
 _ArrowGeometry = tuple[float, float, float, float, float, float, float, float, bool]
 
@@ -1067,7 +1068,17 @@ class TimelineScene(QGraphicsScene):
         # A bar's picture reaches past its bar: the handles, the selection and link dot.
         reach_left, reach_right = render.HANDLE + 2, render.HANDLE + 4 + render.LINK_HANDLE
         view_left = self.live_left
+        edge = self.view_left if view_left is None else view_left  # as CardItem.paint_bar reads it
         lanes, rows_of, min_bar = self.lanes_by_id, self.rows, render.MIN_BAR
+        # Bars with nothing of their own to show (no selection, hover, highlight, flag, change
+        # badge, fading or subtitle: nearly all) take the short way, the others their item's.
+        theme, fields, height = self.theme, self.lens.fields, float(BAR_HEIGHT)
+        plain_lens = self.spotlight is None and not _SUBTITLE_FIELDS.intersection(fields)
+        marked = {i.card_id for i in self.selectedItems() if isinstance(i, CardItem)}
+        marked.update(self.highlight, self.badges)
+        if self.hover_id is not None:
+            marked.add(self.hover_id)
+        plain_card = render.paint_plain_card
         first = math.floor((left - reach_right - min_bar) / ppd)
         last = math.ceil((right + reach_left) / ppd)
         for box in self.box_list:
@@ -1090,6 +1101,12 @@ class TimelineScene(QGraphicsScene):
                     continue
                 y = card_y(box, rows.get(item.card_id, 0))
                 if y - 6 > bottom or y + BAR_HEIGHT + 6 < top:
+                    continue
+                if plain_lens and not item.flagged and item.card_id not in marked:
+                    card = item.card
+                    plain_card(painter, x0, y, width, height, card.title, item.color, theme,
+                               card.status, card.estimate, fields,
+                               None if edge is None else edge - x0, stamps)  # fmt: skip
                     continue
                 painter.translate(x0, y)
                 item.paint_bar(painter, self, x0, width, stamps, view_left)
