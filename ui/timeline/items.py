@@ -239,56 +239,16 @@ class MilestoneItem(QGraphicsRectItem):
         painter.setPen(Qt.PenStyle.NoPen)
 
 
-class DependencyLayer(QGraphicsItem):
-    """Every dependency arrow, drawn under the bars so no line ever runs across a title.
+class _SceneLayer(QGraphicsItem):
+    """One item over the whole scene that paints many things at once; never hit by the mouse
+    (clicks and rubber bands pass through to what is below)."""
 
-    One item for all arrows (not one per arrow); it is never hit by the mouse.
-    """
-
-    def __init__(self) -> None:
+    def __init__(self, z: float) -> None:
         super().__init__()
         self._rect = QRectF()
-        self.setZValue(5)  # above the lanes (the background), below bars (10) and milestones
+        self.setZValue(z)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
-
-    def type(self) -> int:  # noqa: A003 - Qt override
-        return int(DEPENDENCY_TYPE)
-
-    def set_rect(self, rect: QRectF) -> None:
-        if rect != self._rect:
-            self.prepareGeometryChange()
-            self._rect = QRectF(rect)
-
-    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
-        return self._rect
-
-    def shape(self) -> QPainterPath:
-        return QPainterPath()  # clicks and rubber bands pass through to what is below
-
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
-              widget: QWidget | None = None) -> None:  # fmt: skip
-        scene: TimelineScene | None = self.scene()  # type: ignore[assignment]
-        if scene is not None:
-            scene.paint_dependencies(painter, QRectF(option.exposedRect))
-
-
-class BarLayer(QGraphicsItem):
-    """Every bar in view, painted in one pass where it belongs at the zoom being shown, while a
-    zoom goes on: the bar items stay where they were (placing them at every step of a zoom
-    costs more than painting them) and are placed once the zooming stops.
-
-    Shown only during a zoom; it is never hit by the mouse (anything the mouse does ends the
-    zoom first).
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._rect = QRectF()
-        self.setZValue(10)  # where the bars are
-        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
-        self.setVisible(False)
 
     def set_rect(self, rect: QRectF) -> None:
         if rect != self._rect:
@@ -300,6 +260,38 @@ class BarLayer(QGraphicsItem):
 
     def shape(self) -> QPainterPath:
         return QPainterPath()
+
+
+class DependencyLayer(_SceneLayer):
+    """Every dependency arrow, drawn under the bars so no line ever runs across a title.
+
+    One item for all arrows (not one per arrow).
+    """
+
+    def __init__(self) -> None:
+        super().__init__(5)  # above the lanes (the background), below bars (10) and milestones
+
+    def type(self) -> int:  # noqa: A003 - Qt override
+        return int(DEPENDENCY_TYPE)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:  # fmt: skip
+        scene: TimelineScene | None = self.scene()  # type: ignore[assignment]
+        if scene is not None:
+            scene.paint_dependencies(painter, QRectF(option.exposedRect))
+
+
+class BarLayer(_SceneLayer):
+    """Every bar in view, painted in one pass where it belongs at the zoom being shown, while a
+    zoom goes on: the bar items stay where they were (placing them at every step of a zoom
+    costs more than painting them) and are placed once the zooming stops.
+
+    Shown only during a zoom (anything the mouse does ends the zoom first).
+    """
+
+    def __init__(self) -> None:
+        super().__init__(10)  # where the bars are
+        self.setVisible(False)
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
               widget: QWidget | None = None) -> None:  # fmt: skip
