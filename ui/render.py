@@ -10,7 +10,7 @@ import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Sequence
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -586,10 +586,28 @@ def paint_change_badge(painter: QPainter, corner: QPointF, kind: str, theme: The
 
 
 def milestone_font(theme: Theme) -> QFont:
-    """The bold font of milestone labels."""
-    font = QFont(sized_font(theme.font, theme.px(11))[0])
-    font.setBold(True)
-    return font
+    """The bold font of milestone labels (kept: not to be changed)."""
+    return _milestone_font(theme)[0]
+
+
+_MILESTONE_FONTS: dict[tuple[int, float], tuple[QFont, QFontMetricsF, QFont]] = {}
+
+
+def _milestone_font(theme: Theme) -> tuple[QFont, QFontMetricsF, QFont]:
+    """The milestone font, its metrics and the theme font it was made from: made once per
+    theme font and text size (a zoom repaints the milestones at every step)."""
+    key = (id(theme.font), theme.text_scale)
+    got = _MILESTONE_FONTS.get(key)
+    if got is None or got[2] is not theme.font:
+        font = QFont(sized_font(theme.font, theme.px(11))[0])
+        font.setBold(True)
+        if len(_MILESTONE_FONTS) > 16:
+            for old in _MILESTONE_FONTS.values():
+                _FONT_KEYS.pop(id(old[0]), None)  # its id may be a new font's next
+            _MILESTONE_FONTS.clear()
+        got = _MILESTONE_FONTS[key] = (font, QFontMetricsF(font), theme.font)
+        _FONT_KEYS[id(font)] = font.key()
+    return got
 
 
 MILESTONE_SIZE = 8.0  # half the diamond's width
@@ -598,7 +616,7 @@ MILESTONE_DASH = 7.2  # one dash and one gap of a milestone's line (Qt's DashLin
 
 def milestone_label_box(x: float, top: float, shown: str, theme: Theme) -> QRectF:
     """The box of a milestone's (elided) label beside its diamond at ``x``, ``top``."""
-    fm = QFontMetricsF(milestone_font(theme))
+    fm = _milestone_font(theme)[1]
     cy = top + MILESTONE_SIZE + 1
     h = max(16.0, fm.height() + 2)
     return QRectF(x + MILESTONE_SIZE + 2, cy - h / 2, fm.horizontalAdvance(shown) + 8, h)
@@ -730,13 +748,20 @@ def paint_grid(
     smooth = painter.testRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
     painter.setPen(Qt.PenStyle.NoPen)
+    # On a screen or an unscaled image the lines are whole-pixel rectangles, which Qt fills
+    # twice as fast as the same rectangles given in fractions.
+    whole = stamp_ratio(painter) > 0
+    if whole:
+        top = math.floor(top)
+        height = math.ceil(bottom) - top
+    box = QRect if whole else QRectF
     for unit, color in ((lower, theme.grid), (upper, theme.grid_major)):
         if unit == "day" and scale.px_per_day < 4:
             continue
         painter.setBrush(color)
         # Each line one whole pixel wide, as a rectangle: Qt fills those several times faster
         # than it draws lines, and a zoom repaints the grid at every step. Drawn in one call.
-        painter.drawRects([QRectF(math.floor(scale.x_for_date(tick.start)), top, 1, height)
+        painter.drawRects([box(math.floor(scale.x_for_date(tick.start)), top, 1, height)
                            for tick in ticks(unit, lo, hi, sprint_start, sprint_length,
                                              week_start)])  # fmt: skip
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, smooth)

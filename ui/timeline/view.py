@@ -113,6 +113,7 @@ class TimelineView(QGraphicsView):
         self._drag: _Drag | None = None
         self._placed = False
         self._zooming = False  # inside a zoom step (its scrolling does not end the zoom)
+        self._step_scrolling = False  # a zoom step moving the scroll bar
         self._pointer: QPointF | None = None  # where the mouse is over the viewport, if it is
         self._text_scale = 1.0
         self.timeline_scene = TimelineScene(document, self)
@@ -260,9 +261,11 @@ class TimelineView(QGraphicsView):
             self.timeline_scene.set_px_per_day(new.px_per_day)
             viewport = self.viewport()
             viewport.setUpdatesEnabled(False)  # no scrolling of pixels that are all painted anew
+            self._step_scrolling = True  # _after_zoom does what a scroll does, once
             try:
                 self._scroll_left_to(new_x - anchor_x)
             finally:
+                self._step_scrolling = False
                 viewport.setUpdatesEnabled(True)
             self._after_zoom()
         finally:
@@ -596,6 +599,8 @@ class TimelineView(QGraphicsView):
             self._update_cursor(self._pointer)  # the bar under the pointer once it stopped
 
     def _on_scrolled(self, *args: Any) -> None:
+        if self._step_scrolling:
+            return
         if not self._zooming:
             self.timeline_scene.end_live()  # a scroll after a zoom: the bars are placed now
         self.timeline_scene.place_pending()
