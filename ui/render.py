@@ -307,15 +307,17 @@ def paint_plain_card(painter: QPainter, x: float, y: float, w: float, height: fl
     painter.drawRoundedRect(QRectF(0, 0, w, height), radius, radius)
     if w >= 28:
         _paint_card_content(painter, 0.0, 0.0, w, height, title, ink, theme, status, estimate, "",
-                            fields, text_from, stamps)  # fmt: skip
+                            fields, text_from, stamps, True)  # fmt: skip
     painter.translate(-x, -y)
 
 
 def _paint_card_content(painter: QPainter, x0: float, top: float, w: float, height: float,
                         title: str, ink: QColor, theme: Theme, status: str | None,
                         estimate: float | None, subtitle: str, fields: Sequence[str],
-                        text_from: float | None, stamps: float) -> None:  # fmt: skip
-    """A bar's badges and title (``paint_card``), the bar at ``x0``, ``top``, ``w`` wide."""
+                        text_from: float | None, stamps: float,
+                        make: bool = False) -> None:  # fmt: skip
+    """A bar's badges and title (``paint_card``), the bar at ``x0``, ``top``, ``w`` wide;
+    ``make``: keep a picture of the title if there is none yet (during a zoom)."""
     _, font, badge_font, fm, font_key, title_key = _card_fonts(theme, height)
     left = x0 + HANDLE + 2
     if text_from is not None and left < text_from + 4 < x0 + w - 80:
@@ -350,10 +352,16 @@ def _paint_card_content(painter: QPainter, x0: float, top: float, w: float, heig
         avail = right - left
         if avail > 10 and text:
             shown = ELIDE.elide(text, avail, font)
-            if not (stamps and _stamp_title(painter, left, top, height, text, shown, font,
-                                            title_key, ink, stamps)):  # fmt: skip
+            if not stamps:
                 painter.setPen(ink)
                 painter.drawText(QRectF(left, top, avail, height), _LEFT_LINE, shown)
+            elif not _stamp_title(painter, left, top, height, text, shown, font, title_key, ink,
+                                  stamps, make):  # fmt: skip
+                # On the whole pixel kept pictures of titles are copied to, so that a title
+                # drawn either way sits in the same place.
+                painter.setPen(ink)
+                painter.drawText(QRectF(math.floor(left + 0.5), top, avail, height), _LEFT_LINE,
+                                 shown)  # fmt: skip
 
 
 _CardFonts = tuple[QFont, QFont, QFont, QFontMetricsF, str, str]
@@ -450,7 +458,9 @@ class _TitleStamps:
     Qt lays out and draws a title in about 20 µs and copies its picture in about 4; a zoom
     repaints a hundred titles at every step. A title cut short by its bar is its whole picture
     cut where the shown part ends, then the ellipsis: the cut moves at every step of a zoom,
-    the picture stays.
+    the picture stays. Pictures are made during a zoom (and a moment after the view last
+    changed, for the bars in view: ``prepare_titles``), not at a window's first paint, where
+    making them would cost more than drawing the titles once.
     """
 
     def __init__(self, budget: int = 32 << 20) -> None:
@@ -459,16 +469,20 @@ class _TitleStamps:
         self._budget = budget
 
     def get(self, text: str, font: QFont, font_key: str, ink: QColor, height: float,
-            ratio: float) -> QPixmap | None:  # fmt: skip
-        """The picture of ``text`` (None for text that must be laid out as a whole)."""
+            ratio: float, make: bool = True) -> QPixmap | None:  # fmt: skip
+        """The picture of ``text``: None for text that must be laid out as a whole, or when
+        there is none yet and ``make`` is false."""
         key = (text, font_key, ink.rgba(), height, ratio)
         if key in self._kept:
             return self._kept[key]
+        if not make:
+            return None
         stamp = None
         # Cutting a picture is right only for text read left to right whose letters do not
         # change with their neighbours: printable ASCII. Other text is drawn as before.
         if text == _ELLIPSIS or (text.isascii() and text.isprintable()):
-            width = _metrics(font, font_key).horizontalAdvance(text) + 2
+            # room on both sides for letters reaching out of their box (a "T" or "j" at an end)
+            width = _metrics(font, font_key).horizontalAdvance(text) + 2 * _PAD
             stamp = QPixmap(max(1, math.ceil(width * ratio)), max(1, math.ceil(height * ratio)))
             stamp.setDevicePixelRatio(ratio)
             stamp.fill(Qt.GlobalColor.transparent)
@@ -477,7 +491,7 @@ class _TitleStamps:
             p.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
             p.setFont(font)
             p.setPen(ink)
-            p.drawText(QRectF(0, 0, width, height), _LEFT_LINE, text)
+            p.drawText(QRectF(_PAD, 0, width, height), _LEFT_LINE, text)
             p.end()
             size = stamp.width() * stamp.height() * 4
             if self._bytes + size > self._budget:
@@ -488,36 +502,79 @@ class _TitleStamps:
         return stamp
 
 
+_PAD = 2  # pixels of a title's picture left and right of its text
 _TITLES = _TitleStamps()
 _ELLIPSIS = "…"
 
 
+def prepare_titles(bars: Iterable[tuple[str, str | QColor, str | None]], theme: Theme,
+                   height: float, ratio: float) -> None:  # fmt: skip
+    """Make the kept pictures of these bars' titles (title, colour, status) ahead of a zoom."""
+    _, font, _, _, _, title_key = _card_fonts(theme, height)
+    for title, color, status in bars:
+        if title:
+            ink = _bar_colors(color, theme, status, False)[1]
+            _TITLES.get(title[:400], font, title_key, ink, height, ratio)
+            _TITLES.get(_ELLIPSIS, font, title_key, ink, height, ratio)
+
+
 def _stamp_title(painter: QPainter, left: float, top: float, height: float, text: str,
-                 shown: str, font: QFont, font_key: str, ink: QColor,
-                 ratio: float) -> bool:  # fmt: skip
+                 shown: str, font: QFont, font_key: str, ink: QColor, ratio: float,
+                 make: bool) -> bool:  # fmt: skip
     """A bar's title ``shown`` (``text`` elided) at ``left``, ``top`` from kept pictures;
     False where it must be drawn as text."""
     if shown == text:
-        whole = _TITLES.get(text, font, font_key, ink, height, ratio)
+        whole = _TITLES.get(text, font, font_key, ink, height, ratio, make)
         if whole is None:
             return False
-        painter.drawPixmap(QPointF(left, top), whole)
+        painter.drawPixmap(QPointF(left - _PAD, top), whole)
         return True
     head = shown[:-1]
     if not shown.endswith(_ELLIPSIS) or not text.startswith(head):
         return False
-    whole = _TITLES.get(text[:400], font, font_key, ink, height, ratio)
-    dots = _TITLES.get(_ELLIPSIS, font, font_key, ink, height, ratio)
+    whole = _TITLES.get(text[:400], font, font_key, ink, height, ratio, make)
+    dots = _TITLES.get(_ELLIPSIS, font, font_key, ink, height, ratio, make)
     if whole is None or dots is None:
         return False
     cut = 0.0
     if head:
-        cut = _advance(_metrics(font, font_key), font_key, head)
-        width = math.floor(cut + 0.5)
-        painter.drawPixmap(QRectF(math.floor(left + 0.5), math.floor(top + 0.5), width, height),
-                           whole, QRectF(0, 0, width * ratio, height * ratio))  # fmt: skip
-    painter.drawPixmap(QPointF(left + cut, top), dots)
+        fm = _metrics(font, font_key)
+        cut = _advance(fm, font_key, head)
+        width = _clean_cut(fm, font_key, head[-1], text[len(head)], cut)
+        if width is None:
+            return False
+        width += _PAD
+        painter.drawPixmap(QRectF(math.floor(left + 0.5) - _PAD, math.floor(top + 0.5), width,
+                                  height), whole, QRectF(0, 0, width * ratio, height * ratio))
+    painter.drawPixmap(QPointF(left + cut - _PAD, top), dots)
     return True
+
+
+_PAIRS: dict[tuple[str, str, str], tuple[float, float] | None] = {}
+
+
+def _clean_cut(fm: QFontMetricsF, font_key: str, last: str, after: str,
+               cut: float) -> int | None:  # fmt: skip
+    """Where to cut a title's picture after ``last`` (its ink ends at ``cut`` less its right
+    bearing) so that nothing of the letter ``after`` comes along: a whole pixel between the two
+    letters' ink, None where there is none (a kerned pair such as "To", a letter reaching under
+    its neighbour, an "f" that may join the next letter)."""
+    key = (font_key, last, after)
+    if key not in _PAIRS:
+        ends = None
+        if last != "f":
+            kern = fm.horizontalAdvance(last + after) - fm.horizontalAdvance(last) \
+                - fm.horizontalAdvance(after)  # fmt: skip
+            if abs(kern) < 1e-6:
+                ends = (fm.rightBearing(last), fm.leftBearing(after))
+        if len(_PAIRS) > 20000:
+            _PAIRS.clear()
+        _PAIRS[key] = ends
+    ends = _PAIRS[key]
+    if ends is None:
+        return None
+    width = math.ceil(cut - max(0.0, ends[0]) - 1e-6)
+    return width if width <= cut + min(0.0, ends[1]) + 1e-6 else None
 
 
 _METRICS: dict[str, QFontMetricsF] = {}
@@ -751,19 +808,19 @@ def paint_grid(
     # On a screen or an unscaled image the lines are whole-pixel rectangles, which Qt fills
     # twice as fast as the same rectangles given in fractions.
     whole = stamp_ratio(painter) > 0
-    if whole:
-        top = math.floor(top)
-        height = math.ceil(bottom) - top
-    box = QRect if whole else QRectF
+    y0, y1 = math.floor(top), math.ceil(bottom)
     for unit, color in ((lower, theme.grid), (upper, theme.grid_major)):
         if unit == "day" and scale.px_per_day < 4:
             continue
         painter.setBrush(color)
         # Each line one whole pixel wide, as a rectangle: Qt fills those several times faster
         # than it draws lines, and a zoom repaints the grid at every step. Drawn in one call.
-        painter.drawRects([box(math.floor(scale.x_for_date(tick.start)), top, 1, height)
-                           for tick in ticks(unit, lo, hi, sprint_start, sprint_length,
-                                             week_start)])  # fmt: skip
+        xs = [math.floor(scale.x_for_date(tick.start))
+              for tick in ticks(unit, lo, hi, sprint_start, sprint_length, week_start)]
+        if whole:
+            painter.drawRects([QRect(x, y0, 1, y1 - y0) for x in xs])
+        else:
+            painter.drawRects([QRectF(x, top, 1, height) for x in xs])
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, smooth)
 
 
